@@ -1,0 +1,76 @@
+"""The ``heavytail-sim`` command: one sub-command per study, each defined in its own module.
+
+Every sub-command module exposes ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.
+Heavy imports belong inside ``run`` so that ``--help`` stays fast.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+
+from .errors import UsageError
+
+# sub-command -> module implementing it
+COMMANDS: dict[str, str] = {
+    "simulate": "heavytail_sim.simulate_cmd",
+    "rates": "experiments.rates",
+    "lower-bound": "experiments.lower_bound",
+    "dimension": "experiments.dimension",
+    "acclip": "experiments.acclip",
+    "update-dist": "experiments.update_dist",
+    "noise": "experiments.noise_diagnostics",
+    "check": "proofs_check.cli",
+    "reproduce": "experiments.reproduce",
+    "figures": "experiments.figures",
+}
+
+
+def _available() -> dict[str, object]:
+    mods = {}
+    for name, modname in COMMANDS.items():
+        if importlib.util.find_spec(modname.rsplit(".", 1)[0]) is None:
+            continue
+        try:
+            spec = importlib.util.find_spec(modname)
+        except ModuleNotFoundError:
+            spec = None
+        if spec is not None:
+            mods[name] = importlib.import_module(modname)
+    return mods
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
+    parser = argparse.ArgumentParser(
+        prog="heavytail-sim",
+        description="Simulate optimisation under heavy-tailed gradient noise, fit convergence exponents "
+        "against the theory, and machine-check the derivations. Run 'heavytail-sim COMMAND --help' "
+        "for the options of each command.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    mods = _available()
+    for name, mod in mods.items():
+        p = sub.add_parser(name, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
+        mod.add_arguments(p)
+    return parser, mods
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, mods = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(mods[args.command].run(args) or 0)
+    except UsageError as exc:
+        print(f"heavytail-sim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("heavytail-sim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
