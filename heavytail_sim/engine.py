@@ -1,0 +1,300 @@
+"""The simulation engine: R independent runs of one algorithm, advanced in parallel by numba.
+
+Design:
+
+* State lives in ``(R, d)`` arrays (iterate, average, momentum, second moment) plus one xoroshiro state
+  per run; nothing of length K is ever stored, so memory is O(R d + R + checkpoints).
+* ``step_run`` advances one run by a block of steps. It is the single definition of every update rule
+  (seed 000 Alg 1 / Sec 3, seed 002 eq 1-4); ``_advance`` calls it under ``prange`` over runs.
+* The schedule (eta_k, tau_k, Adam's bias corrections) is evaluated once per step for all runs, into a
+  small fixed buffer, rather than once per run.
+* The Python driver advances all runs from one log-spaced checkpoint to the next, then reduces the
+  per-run errors at that checkpoint to statistics (mean, median, quantiles, non-finite count).
+* A run whose gradient or iterate stops being finite is marked diverged, frozen, and reported with
+  error ``inf`` from then on: counted, never dropped and never a crash.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+from numba import njit, prange
+
+from . import __version__
+from .algorithms import ACCLIP, ADAM, CCLIP, GCLIP, RMSPROP, SGD, Algorithm
+from .clipping import cclip_scalar, gclip_factor
+from .errors import UsageError
+from .noise import NoiseModel, draw
+from .problems import PROJ_BALL, PROJ_BOX, Problem, coord_grad, coord_value
+from .progress import Progress
+from .rng import seed_states
+from .schedules import Schedule, eta_at, tau_at
+
+METRICS = ("f_avg", "f_last", "grad_sq", "avg_grad_sq")
+METRIC_HELP = {
+    "f_avg": "f(x_bar_k) - f*, x_bar the averaged iterate (strongly convex error of Table 1)",
+    "f_last": "f(x_k) - f*",
+    "grad_sq": "||grad f(x_k)||^2",
+    "avg_grad_sq": "(1/k) sum_{j=1..k} ||grad f(x_{j-1})||^2 (non-convex error of Table 1)",
+}
+_BLOCK = 256  # steps per schedule buffer: large enough to amortise the parallel launch
+
+
+@njit
+def step_run(r, kfirst, nsteps, x, xbar, m, v, rng, gsum,
+             pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
+             nkind, na, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf):
+    """Advance run ``r`` by steps kfirst .. kfirst + nsteps - 1; return False once it diverges."""
+    d = x.shape[1]
+    for j in range(nsteps):
+        k = kfirst + j
+        eta = sbuf[0, j]
+        tau = sbuf[1, j]
+        # seed 000, Thm 1: x_bar_k = sum_j j x_{j-1} / sum_j j, updated recursively with weight 2/(k+1)
+        wavg = 2.0 / (k + 1.0) if avg == 0 else 1.0 / k
+        gn2 = 0.0
+        mn2 = 0.0
+        for i in range(d):
+            xi = x[r, i]
+            xbar[r, i] += wavg * (xi - xbar[r, i])
+            gt = coord_grad(pkind, h[i], pc, pw, xi - xs[i])
+            gn2 += gt * gt
+            g = gt + draw(rng, r, nkind, na[i], ns[i])
+            mi = b1 * m[r, i] + (1.0 - b1) * g
+            m[r, i] = mi
+            mn2 += mi * mi
+            if alg == ACCLIP:
+                ag = abs(g) if aca == 1.0 else abs(g) ** aca
+                v[r, i] = b2 * v[r, i] + (1.0 - b2) * ag
+            elif alg == RMSPROP or alg == ADAM:
+                v[r, i] = b2 * v[r, i] + (1.0 - b2) * g * g
+        if not (gn2 < np.inf and mn2 < np.inf):
+            return False
+        gsum[r] += gn2
+        fac = gclip_factor(math.sqrt(mn2), tau) if alg == GCLIP else 1.0
+        off2 = 0.0
+        for i in range(d):
+            mi = m[r, i]
+            if alg == SGD or alg == GCLIP:
+                s = fac * mi
+            elif alg == CCLIP:
+                s = cclip_scalar(mi, tau * tau_vec[i])
+            elif alg == ACCLIP:
+                ti = v[r, i] if aca == 1.0 else v[r, i] ** (1.0 / aca)
+                s = min(ti / (abs(mi) + eps), 1.0) * mi
+            elif alg == RMSPROP:
+                s = mi / (math.sqrt(v[r, i]) + eps)
+            else:  # ADAM, bias-corrected
+                s = (mi / sbuf[2, j]) / (math.sqrt(v[r, i] / sbuf[3, j]) + eps)
+            xi = x[r, i] - eta * s
+            if proj == PROJ_BOX:
+                xi = min(max(xi, lo[i]), hi[i])
+            x[r, i] = xi
+            off2 += (xi - center[i]) ** 2
+        if proj == PROJ_BALL and off2 > radius * radius:
+            shrink = radius / math.sqrt(off2)
+            for i in range(d):
+                x[r, i] = center[i] + shrink * (x[r, i] - center[i])
+    return True
+
+
+@njit(parallel=True, cache=True)
+def _advance_block(k, n, x, xbar, m, v, rng, alive, gsum,
+                   pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
+                   nkind, na, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf):
+    for r in prange(x.shape[0]):
+        if alive[r]:
+            alive[r] = step_run(r, k + 1, n, x, xbar, m, v, rng, gsum,
+                                pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
+                                nkind, na, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf)
+
+
+@njit(cache=True)
+def _advance(k_done, k_target, x, xbar, m, v, rng, alive, gsum,
+             pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
+             nkind, na, ns, alg, b1, b2, eps, aca, avg, tau_vec,
+             e0, es, ep, t0, ts, tp, sbuf):
+    k = k_done
+    while k < k_target:
+        n = min(sbuf.shape[1], k_target - k)
+        for j in range(n):
+            kk = k + 1.0 + j
+            sbuf[0, j] = eta_at(kk, e0, es, ep)
+            sbuf[1, j] = tau_at(kk, t0, ts, tp)
+            sbuf[2, j] = 1.0 - b1 ** kk
+            sbuf[3, j] = 1.0 - b2 ** kk
+        _advance_block(k, n, x, xbar, m, v, rng, alive, gsum,
+                       pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
+                       nkind, na, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf)
+        k += n
+
+
+@njit(parallel=True, cache=True)
+def _errors(k, x, xbar, alive, gsum, pkind, h, xs, pc, pw, out):
+    """Per-run errors after k steps into ``out`` (4, R), in METRICS order; ``inf`` for diverged runs."""
+    R, d = x.shape
+    for r in prange(R):
+        fb = 0.0
+        fx = 0.0
+        gg = 0.0
+        for i in range(d):
+            fb += coord_value(pkind, h[i], pc, pw, xbar[r, i] - xs[i])
+            t = x[r, i] - xs[i]
+            fx += coord_value(pkind, h[i], pc, pw, t)
+            g = coord_grad(pkind, h[i], pc, pw, t)
+            gg += g * g
+        vals = (fb, fx, gg, gsum[r] / k)
+        for q in range(4):
+            out[q, r] = vals[q] if (alive[r] and vals[q] < np.inf) else np.inf
+
+
+def log_checkpoints(steps: int, per_decade: int = 10) -> np.ndarray:
+    """Distinct integer checkpoints 1 <= k <= steps, log-spaced with ``per_decade`` per decade, ending at steps."""
+    if steps < 1:
+        raise UsageError(f"steps must be >= 1, got {steps}")
+    n = max(2, int(math.ceil(per_decade * math.log10(max(steps, 10)))) + 1)
+    ks = np.unique(np.round(np.logspace(0, math.log10(steps), n)).astype(np.int64))
+    return ks
+
+
+def summarize(values: np.ndarray, quantiles=(0.1, 0.9)) -> dict[str, np.ndarray]:
+    """Statistics over runs (last axis) of non-negative errors where diverged runs are ``inf``.
+
+    The mean is the plain sample mean (``inf`` as soon as one run diverged: that is the honest mean);
+    the median and quantiles are robust to heavy tails and to a minority of diverged runs.
+    """
+    vals = np.asarray(values, float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = {"mean": vals.mean(axis=-1), "median": np.median(vals, axis=-1)}
+        for q in quantiles:
+            out[f"q{round(100 * q):02d}"] = np.quantile(vals, q, axis=-1)
+    out["nonfinite"] = np.sum(~np.isfinite(vals), axis=-1)
+    return out
+
+
+@dataclass
+class Result:
+    """Statistics of the error metrics at the checkpoints of one simulation.
+
+    ``stats[metric][statistic]`` has shape ``(C,)``; ``raw[metric]`` (only with ``keep_raw``) has
+    shape ``(C, R)``.
+    """
+
+    checkpoints: np.ndarray
+    stats: dict
+    raw: dict | None
+    diverged: int
+    runs: int
+    config: dict = field(default_factory=dict)
+    wall_time: float = 0.0
+
+    def curve(self, metric: str = "f_avg", statistic: str = "mean") -> np.ndarray:
+        return self.stats[metric][statistic]
+
+    def frame(self):
+        """Tidy ``pandas.DataFrame`` with columns k, metric, statistic, value."""
+        import pandas as pd
+
+        rows = []
+        for metric, st in self.stats.items():
+            for name, arr in st.items():
+                rows.append(pd.DataFrame({"k": self.checkpoints, "metric": metric, "statistic": name,
+                                          "value": np.asarray(arr, float)}))
+        return pd.concat(rows, ignore_index=True)
+
+
+class Simulation:
+    """R runs of one configuration, advanced on demand; :func:`simulate` is the usual entry point."""
+
+    def __init__(self, problem: Problem, noise: NoiseModel, algorithm: Algorithm, schedule: Schedule,
+                 runs: int, seed: int = 0):
+        if not isinstance(runs, (int, np.integer)) or runs < 1:
+            raise UsageError(f"runs must be a positive integer, got {runs}")
+        d = problem.dim
+        self.problem, self.noise, self.algorithm, self.schedule = problem, noise, algorithm, schedule
+        self.runs, self.seed, self.k = int(runs), int(seed), 0
+        self.x = np.tile(np.asarray(problem.x0, float), (runs, 1))
+        self.xbar = self.x.copy()
+        self.m = np.zeros((runs, d))
+        needs_v = algorithm.name in ("acclip", "rmsprop", "adam")
+        self.v = np.zeros((runs, d) if needs_v else (1, 1))
+        self.rng = seed_states(seed, runs)
+        self.alive = np.ones(runs, dtype=np.bool_)
+        self.gsum = np.zeros(runs)
+        self._sched = np.empty((4, _BLOCK))
+        self._pargs = problem.kernel_args()
+        self._nargs = (noise.code, *noise.arrays(d))
+        self._aargs = algorithm.kernel_args()
+        self._targs = (schedule.tau_vector(d), *schedule.kernel_args())
+
+    def advance_to(self, k: int) -> None:
+        """Run every live run up to step k (k >= current step)."""
+        if k < self.k:
+            raise ValueError("cannot go back in time")
+        if k > self.k:
+            _advance(self.k, k, self.x, self.xbar, self.m, self.v, self.rng, self.alive, self.gsum,
+                     *self._pargs, *self._nargs, *self._aargs, *self._targs, self._sched)
+            self.k = k
+
+    def errors(self) -> np.ndarray:
+        """Per-run errors at the current step, shape ``(4, R)`` in :data:`METRICS` order."""
+        out = np.empty((4, self.runs))
+        pk, h, xs, pc, pw = self._pargs[:5]
+        _errors(max(self.k, 1), self.x, self.xbar, self.alive, self.gsum, pk, h, xs, pc, pw, out)
+        return out
+
+
+def simulate(problem: Problem, noise: NoiseModel, algorithm: Algorithm, schedule: Schedule, runs: int,
+             steps: int, seed: int = 0, checkpoints=10, quantiles=(0.1, 0.9), keep_raw: bool = False,
+             progress: bool | None = None, threads: int | None = None) -> Result:
+    """Simulate ``runs`` independent trajectories for ``steps`` steps and summarise the errors.
+
+    ``checkpoints`` is either the number per decade (log spacing) or an explicit increasing sequence of
+    steps in [1, steps]. Errors (see :data:`METRIC_HELP`) are dimensionless objective gaps / squared
+    gradient norms of the problem. ``threads`` sets numba's thread count for this call; results do
+    not depend on it. Returns a :class:`Result`.
+    """
+    if not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise UsageError(f"steps must be a positive integer, got {steps}")
+    if np.isscalar(checkpoints):
+        ks = log_checkpoints(int(steps), int(checkpoints))
+    else:
+        ks = np.unique(np.asarray(checkpoints, dtype=np.int64))
+        if ks.size == 0 or ks[0] < 1 or ks[-1] > steps:
+            raise UsageError("checkpoints must lie in [1, steps]")
+    if noise_dim_mismatch(noise, problem.dim):
+        raise UsageError(f"noise parameters do not match dimension {problem.dim}")
+    sim = Simulation(problem, noise, algorithm, schedule, runs, seed)
+    old_threads = numba.get_num_threads()
+    if threads is not None:
+        if not 1 <= threads <= numba.config.NUMBA_NUM_THREADS:
+            raise UsageError(f"threads must lie in [1, {numba.config.NUMBA_NUM_THREADS}]")
+        numba.set_num_threads(threads)
+    raw = np.empty((4, len(ks), runs))
+    t0 = time.perf_counter()
+    try:
+        with Progress(float(ks[-1]) * runs, f"{algorithm.name}/{noise.kind}", enabled=progress) as bar:
+            for c, k in enumerate(ks):
+                before = sim.k
+                sim.advance_to(int(k))
+                raw[:, c, :] = sim.errors()
+                bar.update(float(k - before) * runs)
+    finally:
+        numba.set_num_threads(old_threads)
+    stats = {name: summarize(raw[q], quantiles) for q, name in enumerate(METRICS)}
+    config = {"problem": problem.name, "noise": noise.kind, "index": noise.index, "scale": noise.scale,
+              "algorithm": algorithm.name, "schedule": schedule.name, "runs": runs, "steps": steps,
+              "seed": seed, "version": __version__}
+    return Result(ks, stats, {n: raw[q] for q, n in enumerate(METRICS)} if keep_raw else None,
+                  int(np.sum(~sim.alive)), runs, config, time.perf_counter() - t0)
+
+
+def noise_dim_mismatch(noise: NoiseModel, d: int) -> bool:
+    for arr in (noise.index, noise.scale):
+        n = np.size(arr)
+        if n not in (1, d):
+            return True
+    return False

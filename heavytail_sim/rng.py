@@ -1,0 +1,58 @@
+"""Per-run random streams: xoroshiro128+ written as numba functions.
+
+xoroshiro128+ (Blackman and Vigna, 2018) is the generator that ``numba.cuda.random`` ships under the name
+``xoroshiro128p``; writing the same recurrence here lets a CUDA backend draw the very same streams.
+Each run owns one 128-bit state (two uint64 words, one row of an ``(R, 2)`` array), so a run's numbers
+never depend on which thread advances it: results are bit-identical whatever the number of threads.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_U11 = np.uint64(11)
+_U14 = np.uint64(14)
+_U36 = np.uint64(36)
+_U55 = np.uint64(55)
+_U64 = np.uint64(64)
+# 2**-53: maps the top 53 bits to a double; the +0.5 below keeps the result strictly inside (0, 1),
+# so log(u) and u**(-1/a) never see 0.
+_INV_2_53 = 1.0 / 9007199254740992.0
+
+
+@njit(inline="always")
+def _rotl(x, k):
+    return (x << k) | (x >> (_U64 - k))
+
+
+@njit(inline="always")
+def next_u64(state, r):
+    """Advance run ``r``'s state (row of a ``(R, 2)`` uint64 array) and return 64 random bits."""
+    s0 = state[r, 0]
+    s1 = state[r, 1]
+    result = s0 + s1
+    s1 ^= s0
+    state[r, 0] = _rotl(s0, _U55) ^ s1 ^ (s1 << _U14)
+    state[r, 1] = _rotl(s1, _U36)
+    return result
+
+
+@njit(inline="always")
+def uniform(state, r):
+    """A double uniform on the open interval (0, 1), from the top 53 bits of one draw."""
+    return (np.float64(next_u64(state, r) >> _U11) + 0.5) * _INV_2_53
+
+
+def seed_states(seed: int, runs: int) -> np.ndarray:
+    """Initial states, shape ``(runs, 2)`` uint64, for ``runs`` independent streams from one user seed.
+
+    The words come from ``numpy.random.SeedSequence(seed).generate_state``, whose output for ``2 runs``
+    words begins with its output for fewer: run ``r`` gets the same stream whatever ``runs`` is.
+    """
+    if runs < 0:
+        raise ValueError("runs must be non-negative")
+    words = np.random.SeedSequence(seed).generate_state(2 * max(runs, 1), dtype=np.uint64)
+    states = words[: 2 * runs].reshape(runs, 2).copy()
+    dead = (states[:, 0] == 0) & (states[:, 1] == 0)  # the one state xoroshiro cannot leave
+    states[dead, 0] = np.uint64(1)
+    return states

@@ -1,0 +1,139 @@
+"""Step-size and clipping-threshold schedules.
+
+Every schedule has the parametric form
+
+    eta_k = eta0 / (k + eta_shift)^eta_power,   tau_{k,i} = tau0 (k + tau_shift)^tau_power * tau_vec_i
+
+for steps k = 1, 2, ...; this covers the theorem schedules of seed 000, constants and user choices, and
+lets the engine evaluate eta_k and tau_k on the fly, with no array of length K.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """eta_k and tau_{k,i}; ``tau_vec`` is ``None`` (all ones) or a length-d per-coordinate factor."""
+
+    eta0: float
+    eta_shift: float = 0.0
+    eta_power: float = 0.0
+    tau0: float = math.inf
+    tau_shift: float = 0.0
+    tau_power: float = 0.0
+    tau_vec: tuple | None = None
+    name: str = "custom"
+
+    def __post_init__(self):
+        if not (self.eta0 > 0 and math.isfinite(self.eta0)):
+            raise UsageError(f"step size eta0 must be positive and finite, got {self.eta0}")
+        if not self.tau0 > 0:
+            raise UsageError(f"threshold tau0 must be positive, got {self.tau0}")
+        if self.eta_shift + 1 <= 0 or self.tau_shift + 1 <= 0:
+            raise UsageError("schedule shifts must keep k + shift > 0 for k >= 1")
+        if self.tau_vec is not None and np.any(np.asarray(self.tau_vec) <= 0):
+            raise UsageError("per-coordinate thresholds must be positive")
+
+    def eta(self, k) -> np.ndarray:
+        """eta_k for step(s) k >= 1."""
+        return self.eta0 / (np.asarray(k, float) + self.eta_shift) ** self.eta_power
+
+    def tau(self, k) -> np.ndarray:
+        """Scalar part tau0 (k + tau_shift)^tau_power of the threshold (multiply by ``tau_vector``)."""
+        return self.tau0 * (np.asarray(k, float) + self.tau_shift) ** self.tau_power
+
+    def tau_vector(self, d: int) -> np.ndarray:
+        return np.ones(d) if self.tau_vec is None else np.broadcast_to(np.asarray(self.tau_vec, float), (d,)).copy()
+
+    def kernel_args(self) -> tuple:
+        return (float(self.eta0), float(self.eta_shift), float(self.eta_power),
+                float(self.tau0), float(self.tau_shift), float(self.tau_power))
+
+
+@njit(inline="always")
+def eta_at(k, eta0, shift, power):
+    if power == 0.0:
+        return eta0
+    if power == 1.0:
+        return eta0 / (k + shift)
+    return eta0 / (k + shift) ** power
+
+
+@njit(inline="always")
+def tau_at(k, tau0, shift, power):
+    if power == 0.0:
+        return tau0
+    return tau0 * (k + shift) ** power
+
+
+def _check_alpha(alpha: float) -> None:
+    if not (1 < alpha <= 2):
+        raise UsageError(f"theorem schedules need alpha in (1, 2], got {alpha}")
+
+
+def _check_pos(**kw) -> None:
+    for name, val in kw.items():
+        if not (val > 0 and math.isfinite(val)):
+            raise UsageError(f"{name} must be positive and finite, got {val}")
+
+
+def theorem1(alpha: float, G: float, mu: float, c: float = 1.0) -> Schedule:
+    """GClip, strongly convex: eta_k = 4/(mu (k+1)), tau_k = c G k^(1/alpha) (c = 1 in the theorem)."""
+    _check_alpha(alpha)
+    _check_pos(G=G, mu=mu, c=c)
+    # seed 000, Theorem 1: tau_k = G k^(1/alpha), eta_k = 4 / (mu (k + 1))
+    return Schedule(4.0 / mu, 1.0, 1.0, c * G, 0.0, 1.0 / alpha, name="theorem1")
+
+
+def theorem2(alpha: float, G: float, L: float, f0: float, K: int) -> Schedule:
+    """GClip, non-convex, horizon K: constant eta and tau of seed 000, Theorem 2."""
+    _check_alpha(alpha)
+    _check_pos(G=G, L=L, f0=f0)
+    if K < 1:
+        raise UsageError(f"horizon K must be >= 1, got {K}")
+    # seed 000, Theorem 2: eta = (f0 / (G^2 K))^(alpha/(3 alpha-2)) / L^((2 alpha-2)/(3 alpha-2)), tau = G/(eta L)^(1/alpha)
+    eta = (f0 / (G * G * K)) ** (alpha / (3 * alpha - 2)) / L ** ((2 * alpha - 2) / (3 * alpha - 2))
+    tau = G / (eta * L) ** (1 / alpha)
+    return Schedule(eta, tau0=tau, name="theorem2")
+
+
+def theorem2_cclip(alpha: float, B, L: float, f0: float, K: int) -> Schedule:
+    """CClip, non-convex: Theorem 2's constants with G = ||B||_alpha, thresholds proportional to B_i.
+
+    The per-coordinate thresholds tau_i = B_i / (eta L)^(1/alpha) follow the CClip analogue of Thm 2
+    (seed 000, App F) with the step size that Table 1's CClip rate ||B||_alpha^(2a/(3a-2)) implies.
+    """
+    B = np.asarray(B, float)
+    _check_pos(Bmin=float(B.min()))
+    Ba = float(np.sum(B ** alpha) ** (1 / alpha))
+    base = theorem2(alpha, Ba, L, f0, K)
+    return Schedule(base.eta0, tau0=1.0 / (base.eta0 * L) ** (1 / alpha), tau_vec=tuple(B), name="theorem2_cclip")
+
+
+def theorem3(alpha: float, B, mu: float, c: float = 1.0) -> Schedule:
+    """CClip, strongly convex: eta_k = 4/(mu (k+1)), tau_{k,i} = c B_i k^(1/alpha)."""
+    _check_alpha(alpha)
+    _check_pos(mu=mu, c=c)
+    B = np.atleast_1d(np.asarray(B, float))
+    if np.any(~(B > 0)) or np.any(~np.isfinite(B)):
+        raise UsageError("coordinate moments B_i must be positive and finite")
+    # seed 000, Theorem 3: tau_{k,i} = B_i k^(1/alpha), same steps as Theorem 1
+    return Schedule(4.0 / mu, 1.0, 1.0, c, 0.0, 1.0 / alpha, tau_vec=tuple(B), name="theorem3")
+
+
+def sgd_decreasing(mu: float) -> Schedule:
+    """SGD for strongly convex f: eta_k = 4/(mu (k+1)), no clipping (Table 1's SGD column)."""
+    _check_pos(mu=mu)
+    return Schedule(4.0 / mu, 1.0, 1.0, name="sgd_decreasing")
+
+
+def constant(eta: float, tau: float = math.inf) -> Schedule:
+    """Constant step size and threshold."""
+    return Schedule(eta, tau0=tau, name="constant")
