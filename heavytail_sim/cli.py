@@ -72,5 +72,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def standalone(module, argv: list[str] | None = None) -> int:
+    """Entry point for ``python -m <study module>``: the same options and errors as the sub-command."""
+    parser = argparse.ArgumentParser(prog=f"python -m {module.__name__}",
+                                     description=getattr(module, "DESCRIPTION", module.HELP))
+    module.add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return int(module.run(args) or 0)
+    except UsageError as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{parser.prog}: interrupted", file=sys.stderr)
+        return 130
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
