@@ -1,0 +1,38 @@
+"""Small sympy helpers shared by the claim modules (zero tests, Beta integrals, chi-square laws)."""
+from __future__ import annotations
+
+import sympy as sp
+
+m = sp.Symbol("m", positive=True)  # number of samples (time step) in seed 002
+beta = sp.Symbol("beta", positive=True)  # decay rate, 0 < beta < 1 where it matters
+sigma = sp.Symbol("sigma", positive=True)
+mu = sp.Symbol("mu", real=True)
+
+
+def vanishes(expr: sp.Expr) -> bool:
+    """True if sympy can reduce ``expr`` to exactly 0 (gamma functions and powers included)."""
+    e = sp.gammasimp(sp.powsimp(sp.expand_power_base(sp.sympify(expr), force=True), force=True))
+    return sp.simplify(e) == 0
+
+
+def beta_integral(p: sp.Expr, q: sp.Expr) -> sp.Expr:
+    """Compute int_0^1 t^(p-1) (1-t)^(q-1) dt by integration (not by quoting B(p, q))."""
+    t = sp.Symbol("t", positive=True)
+    raw = sp.integrate(t ** (p - 1) * (1 - t) ** (q - 1), (t, 0, 1), conds="none")
+    return sp.gammasimp(sp.hyperexpand(raw))
+
+
+def chi2_pdf(x: sp.Expr, k: sp.Expr) -> sp.Expr:
+    """Density of chi-square with k degrees of freedom (seed 002, eq 5)."""
+    return x ** (k / 2 - 1) * sp.exp(-x / 2) / (2 ** (k / 2) * sp.gamma(k / 2))
+
+
+def chi2_moment(k: sp.Expr, s: sp.Expr) -> sp.Expr:
+    """E[X^s] for X ~ chi^2_k, integrated symbolically (valid for k/2 + s > 0)."""
+    x = sp.Symbol("x", positive=True)
+    return sp.gammasimp(sp.integrate(x**s * chi2_pdf(x, k), (x, 0, sp.oo), conds="none"))
+
+
+def fmt(expr: sp.Expr) -> str:
+    """One-line text form of an expression for the report."""
+    return sp.sstr(expr).replace("**", "^")
