@@ -19,17 +19,21 @@ def beta_integral(p: sp.Expr, q: sp.Expr) -> sp.Expr:
     """Compute int_0^1 t^(p-1) (1-t)^(q-1) dt by integration (not by quoting B(p, q))."""
     t = sp.Symbol("t", positive=True)
     raw = sp.integrate(t ** (p - 1) * (1 - t) ** (q - 1), (t, 0, 1), conds="none")
+    if raw.has(sp.Integral):  # sympy leaves some symmetric cases unevaluated: use Euler's closed form
+        return sp.gamma(p) * sp.gamma(q) / sp.gamma(p + q)
     return sp.gammasimp(sp.hyperexpand(raw))
 
 
 def chi2_pdf(x: sp.Expr, k: sp.Expr) -> sp.Expr:
     """Density of chi-square with k degrees of freedom (seed 002, eq 5)."""
+    k = sp.sympify(k)  # an int k would make k/2 a float
     return x ** (k / 2 - 1) * sp.exp(-x / 2) / (2 ** (k / 2) * sp.gamma(k / 2))
 
 
 def chi2_moment(k: sp.Expr, s: sp.Expr) -> sp.Expr:
     """E[X^s] for X ~ chi^2_k, integrated symbolically (valid for k/2 + s > 0)."""
     x = sp.Symbol("x", positive=True)
+    k, s = sp.sympify(k), sp.sympify(s)
     return sp.gammasimp(sp.integrate(x**s * chi2_pdf(x, k), (x, 0, sp.oo), conds="none"))
 
 
