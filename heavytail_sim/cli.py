@@ -41,14 +41,21 @@ def _available() -> dict[str, object]:
     return mods
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status 2."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's interface
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="heavytail-sim",
         description="Simulate optimisation under heavy-tailed gradient noise, fit convergence exponents "
         "against the theory, and machine-check the derivations. Run 'heavytail-sim COMMAND --help' "
         "for the options of each command.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     mods = _available()
     for name, mod in mods.items():
         p = sub.add_parser(name, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
@@ -74,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def standalone(module, argv: list[str] | None = None) -> int:
     """Entry point for ``python -m <study module>``: the same options and errors as the sub-command."""
-    parser = argparse.ArgumentParser(prog=f"python -m {module.__name__}",
+    parser = OneLineParser(prog=f"python -m {module.__name__}",
                                      description=getattr(module, "DESCRIPTION", module.HELP))
     module.add_arguments(parser)
     args = parser.parse_args(argv)
