@@ -19,7 +19,7 @@ def test_simulate_writes_tidy_csv_and_table(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args,needle", [
-    (["--dim", "-3"], "dimension"),
+    (["--dim", "-3"], "--dim"),
     (["--alpha", "1.0"], "alpha"),
     (["--alpha", "2.5"], "alpha"),
     (["--algorithm", "newton"], "invalid choice"),
