@@ -45,12 +45,12 @@ RATIO_BETA2 = 0.99
 STEPS_KEY = {"quadratic": "quad_steps", "ripple": "ripple_steps"}
 CONFIGS = {
     "quick": {"quad_d": 100, "quad_steps": 1000, "ripple_d": 10, "ripple_steps": 2000,
-              "eta_lo": 1e-4, "eta_hi": 1.0, "per_decade": 2, "tau_mults": (0.25, 1.0, 4.0, 16.0),
+              "eta_lo": 1e-4, "eta_hi": 1.0, "per_decade": 2, "tau_mults": (0.0625, 0.25, 1.0, 4.0, 16.0),
               "tune_seeds": 2, "tune_runs": 8, "eval_seeds": 3, "eval_runs": 32,
               "ratio_runs": 8, "ratio_steps": 1000},
-    "full": {"quad_d": 100, "quad_steps": 5000, "ripple_d": 10, "ripple_steps": 10000,
-             "eta_lo": 1e-4, "eta_hi": 1.0, "per_decade": 3, "tau_mults": (0.25, 1.0, 4.0, 16.0),
-             "tune_seeds": 2, "tune_runs": 32, "eval_seeds": 5, "eval_runs": 100,
+    "full": {"quad_d": 100, "quad_steps": 4000, "ripple_d": 10, "ripple_steps": 10000,
+             "eta_lo": 1e-4, "eta_hi": 1.0, "per_decade": 3, "tau_mults": (0.0625, 0.25, 1.0, 4.0, 16.0),
+             "tune_seeds": 2, "tune_runs": 24, "eval_seeds": 5, "eval_runs": 100,
              "ratio_runs": 32, "ratio_steps": 5000},
 }
 
@@ -258,7 +258,23 @@ def plot_final(summary):
     return fig
 
 
-def plot_ratio(ratio_rows, records):
+def ratio_hist_frame(records):
+    """Non-empty cells of each joint (log10 u, ratio) histogram as a tidy frame (kept for re-plotting)."""
+    import pandas as pd
+
+    from heavytail_sim.adam_clipping import LOG10_U_EDGES, RATIO_EDGES
+
+    parts = []
+    for (pname, eps), rec in records.items():
+        a, b = np.nonzero(rec.counts)
+        parts.append(pd.DataFrame({"problem": pname, "eps": eps, "log10_u_lo": LOG10_U_EDGES[a],
+                                   "ratio_lo": RATIO_EDGES[b], "count": rec.counts[a, b]}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def plot_ratio(ratio_rows, counts: dict):
+    """Left: joint histogram of the first case of ``counts`` ((problem, eps) -> (nu, nr) array) with the
+    exact curves; right: observed ranges of every row of ``ratio_rows`` against both intervals."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import LogNorm
 
@@ -266,8 +282,8 @@ def plot_ratio(ratio_rows, records):
 
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [1.2, 1]})
     ax = axes[0]
-    rec = records[("quadratic", RATIO_EPS[0])]
-    cnt = rec.counts.T.astype(float)
+    row = ratio_rows[(ratio_rows.problem == "quadratic") & (ratio_rows.eps == RATIO_EPS[0])].iloc[0]
+    cnt = counts[("quadratic", RATIO_EPS[0])].T.astype(float)
     cnt[cnt == 0] = np.nan
     im = ax.pcolormesh(LOG10_U_EDGES, RATIO_EDGES, cnt, norm=LogNorm(), cmap="Blues", shading="flat")
     fig.colorbar(im, ax=ax, label="(step, coordinate) pairs")
@@ -278,7 +294,7 @@ def plot_ratio(ratio_rows, records):
     ax.axhline(0.5, color="m", ls=":", lw=0.8)
     ax.set_xlabel("log10 u,  u = sqrt(1-beta2)|g_k| / (eps + sqrt(beta2 v_{k-1}))")
     ax.set_ylabel("h_Adam / h_clip")
-    ax.set_title(f"RMSProp on the quadratic, eps={rec.eps:g}, beta2={rec.beta2}: {rec.pairs:.2g} pairs")
+    ax.set_title(f"RMSProp on the quadratic, eps={row.eps:g}, beta2={row.beta2}: {row.pairs:.2g} pairs")
     ax.legend(fontsize=7, loc="lower right")
 
     ax = axes[1]
@@ -331,7 +347,8 @@ def run(args) -> int:
     write_text(out / "adam_clip_ratio.md", markdown(ratio))
     save_figure(plot_curves(curves, cfg), out / "curves.png")
     save_figure(plot_final(summary), out / "final_error.png")
-    save_figure(plot_ratio(ratio, records), out / "adam_clip_ratio.png")
+    write_csv(ratio_hist_frame(records), out / "adam_clip_ratio_hist.csv")
+    save_figure(plot_ratio(ratio, {key: rec.counts for key, rec in records.items()}), out / "adam_clip_ratio.png")
 
     cols = ["problem", "method", "eta", "tau_mult", "tuned_at_edge", "median", "median_ci_lo", "median_ci_hi",
             "q10", "q90", "diverged"]

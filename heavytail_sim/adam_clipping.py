@@ -70,7 +70,7 @@ def h_adam(g, v_prev, eta: float, beta2: float, eps: float):
 def h_clip(g, eta_k, tau_k):
     """Clipped SGD's effective step eta_k min(tau_k / |g|, 1) (eta_k for g = 0), seed 000 Sec 3.1."""
     ag = np.abs(np.asarray(g, float))
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):  # tau / |g| = inf means no clipping: min(., 1) = 1
         return np.asarray(eta_k, float) * np.minimum(np.asarray(tau_k, float) / ag, 1.0)
 
 

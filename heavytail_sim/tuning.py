@@ -72,9 +72,10 @@ def robust_summary(values: np.ndarray, quantiles: Sequence[float] = (0.1, 0.9), 
     """Median, its CI (:func:`median_ci`), quantiles and the count of non-finite values of a 1-D sample."""
     x = np.asarray(values, float).ravel()
     lo, hi = median_ci(x, level)
-    out = {"median": float(np.median(x)), "median_lo": lo, "median_hi": hi}
-    for q in quantiles:
-        out[f"q{round(100 * q):02d}"] = float(np.quantile(x, q))
+    with np.errstate(invalid="ignore"):  # quantiles interpolating next to an inf (diverged) run
+        out = {"median": float(np.median(x)), "median_lo": lo, "median_hi": hi}
+        for q in quantiles:
+            out[f"q{round(100 * q):02d}"] = float(np.quantile(x, q))
     out["nonfinite"] = int(np.sum(~np.isfinite(x)))
     out["n"] = int(x.size)
     return out

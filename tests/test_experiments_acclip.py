@@ -1,0 +1,94 @@
+import argparse
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import acclip
+from heavytail_sim.cli import main
+from heavytail_sim.engine import simulate
+from heavytail_sim.errors import UsageError
+
+TINY = {"quad_d": 8, "quad_steps": 60, "ripple_d": 4, "ripple_steps": 60, "eta_lo": 1e-2, "eta_hi": 1.0,
+        "per_decade": 1, "tau_mults": (1.0, 4.0), "tune_seeds": 1, "tune_runs": 4, "eval_seeds": 2,
+        "eval_runs": 5, "ratio_runs": 2, "ratio_steps": 80}
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("acclip")
+    saved = acclip.CONFIGS["quick"]
+    acclip.CONFIGS["quick"] = TINY
+    try:
+        rc = acclip.run(argparse.Namespace(mode="quick", out=str(out), seed=3))
+    finally:
+        acclip.CONFIGS["quick"] = saved
+    return rc, out
+
+
+def test_writes_every_output(tiny_run):
+    rc, out = tiny_run
+    assert rc == 0
+    for name in ("comparison.csv", "comparison.md", "curves.csv", "tuning.csv", "adam_clip_ratio.csv",
+                 "adam_clip_ratio.md", "adam_clip_ratio_hist.csv", "curves.png", "final_error.png",
+                 "adam_clip_ratio.png"):
+        assert (out / name).stat().st_size > 0, name
+
+
+def test_comparison_table_is_consistent(tiny_run):
+    _, out = tiny_run
+    comp = pd.read_csv(out / "comparison.csv")
+    assert len(comp) == 12 and set(comp.method) == set(acclip.METHODS)
+    assert (comp.runs == TINY["eval_seeds"] * TINY["eval_runs"]).all()
+    fin = comp[np.isfinite(comp["median"])]
+    assert (fin.median_ci_lo <= fin["median"]).all() and (fin["median"] <= fin.median_ci_hi).all()
+    assert (fin.q10 <= fin["median"]).all() and (fin["median"] <= fin.q90).all()
+    assert (comp.seed_median_min <= comp.seed_median_max).all()
+    # 3 etas x (4 methods + 2 clipped methods x 2 tau multipliers) per problem
+    assert len(pd.read_csv(out / "tuning.csv")) == 2 * (4 * 3 + 2 * 3 * 2)
+    curves = pd.read_csv(out / "curves.csv")
+    last = curves[curves.k == curves.groupby("problem").k.transform("max")]
+    merged = last.merge(comp, on=["problem", "method"], suffixes=("_curve", ""))
+    np.testing.assert_allclose(merged.median_curve, merged["median"])  # the table is the curve's end point
+
+
+def test_ratio_table_respects_the_exact_interval(tiny_run):
+    _, out = tiny_run
+    ratio = pd.read_csv(out / "adam_clip_ratio.csv")
+    comp = pd.read_csv(out / "comparison.csv")
+    assert len(ratio) == 2 * len(acclip.RATIO_EPS)
+    assert (ratio.general_lo == 0.5).all() and (ratio.seed_lo == 0.5).all() and (ratio.seed_hi == 2.0).all()
+    assert (ratio.ratio_min >= 0.5 - 1e-12).all() and (ratio.ratio_max <= 1.0 + 1e-12).all()
+    assert (ratio["ratio_min_k>=2"] >= ratio["derived_lo_k>=2"] - 1e-12).all()
+    assert (ratio.formula_max_abs_err < 1e-13).all()
+    assert (ratio.pairs == TINY["ratio_runs"] * TINY["ratio_steps"] * np.where(ratio.problem == "ripple", 4, 8)).all()
+    tuned = comp[comp.method == "rmsprop"].set_index("problem").eta
+    np.testing.assert_array_equal(ratio.eta, tuned[ratio.problem].to_numpy())  # trajectories use the tuned eta
+
+
+def test_thresholds_scale_with_first_noise_moment():
+    probs = acclip.problems(TINY)
+    prob, noise = probs["quadratic"]
+    B = 2.0 * np.geomspace(1.0, 0.01, 8)  # E|X| = s / (a - 1) for symmetric Lomax, a = 1.5
+    _, sch = acclip.make_builder("cclip", noise, prob.dim)(eta=0.1, tau_mult=4.0)
+    np.testing.assert_allclose(sch.tau_vector(8) * sch.tau0, 4.0 * B, rtol=1e-12)
+    _, sch = acclip.make_builder("gclip", noise, prob.dim)(eta=0.1, tau_mult=0.25)
+    assert sch.tau0 == pytest.approx(0.25 * np.linalg.norm(B), rel=1e-12)
+    alg, sch = acclip.make_builder("acclip", noise, prob.dim)(eta=0.1)
+    assert (alg.beta1, alg.beta2, alg.eps, alg.acclip_alpha) == (0.9, 0.99, 1e-5, 1.0) and math.isinf(sch.tau0)
+
+
+def test_ripple_local_minimum():
+    # ripple c = 0.5, w = 4: f' = t + 2 sin(4t) has a minimum at t ~ 1.380 with f ~ 1.0909
+    # (checked on a 1e-5 grid); the tolerance is brentq's
+    assert acclip.local_min_value() == pytest.approx(1.09088, abs=1e-4)
+
+
+def test_unwritable_out_is_a_usage_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(UsageError):
+        acclip.run(argparse.Namespace(mode="quick", out=str(blocker / "sub"), seed=0))
+    assert main(["acclip", "--out", str(blocker / "sub")]) == 2
+    assert "error" in capsys.readouterr().err
