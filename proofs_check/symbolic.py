@@ -21,6 +21,8 @@ def beta_integral(p: sp.Expr, q: sp.Expr) -> sp.Expr:
     raw = sp.integrate(t ** (p - 1) * (1 - t) ** (q - 1), (t, 0, 1), conds="none")
     if raw.has(sp.Integral):  # sympy leaves some symmetric cases unevaluated: use Euler's closed form
         return sp.gamma(p) * sp.gamma(q) / sp.gamma(p + q)
+    # boundary terms 0^(positive power) appear in sympy's antiderivative; with p, q > 0 they vanish
+    raw = raw.replace(lambda e: e.is_Pow and e.base == 0, lambda e: sp.S.Zero)
     return sp.gammasimp(sp.hyperexpand(raw))
 
 
