@@ -27,7 +27,7 @@ from . import __version__
 from .algorithms import ACCLIP, ADAM, CCLIP, GCLIP, RMSPROP, SGD, Algorithm
 from .clipping import cclip_scalar, gclip_factor
 from .errors import UsageError
-from .noise import NoiseModel, draw
+from .noise import NoiseModel, draw_local
 from .problems import PROJ_BALL, PROJ_BOX, Problem, coord_grad, coord_value
 from .progress import Progress
 from .rng import seed_states
@@ -46,76 +46,103 @@ _BLOCK = 256  # steps per schedule buffer: large enough to amortise the parallel
 @njit
 def step_run(r, kfirst, nsteps, x, xbar, m, v, rng, gsum,
              pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-             nkind, na, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf):
-    """Advance run ``r`` by steps kfirst .. kfirst + nsteps - 1; return False once it diverges."""
+             nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf):
+    """Advance run ``r`` by steps kfirst .. kfirst + nsteps - 1; return False once it diverges.
+
+    ``sbuf[:, j]`` holds step kfirst + j's eta, tau, Adam's two bias corrections and the averaging
+    weight. Branches on the algorithm sit outside the coordinate loops, and the generator state
+    stays in locals for the whole block.
+    """
     d = x.shape[1]
+    s0 = rng[r, 0]
+    s1 = rng[r, 1]
+    alive = True
+    second = alg == ACCLIP or alg == RMSPROP or alg == ADAM
+    zbuf = np.empty(d)  # this step's noise, drawn in one tight loop before the arithmetic
     for j in range(nsteps):
-        k = kfirst + j
         eta = sbuf[0, j]
         tau = sbuf[1, j]
-        # seed 000, Thm 1: x_bar_k = sum_j j x_{j-1} / sum_j j, updated recursively with weight 2/(k+1)
-        wavg = 2.0 / (k + 1.0) if avg == 0 else 1.0 / k
+        wavg = sbuf[4, j]
         gn2 = 0.0
         mn2 = 0.0
+        # pass 1a: the noise alone, a tight loop around the transcendental calls
+        for i in range(d):
+            z, s0, s1 = draw_local(s0, s1, nkind, na[i], nia[i], ns[i])
+            zbuf[i] = z
+        # pass 1b: average, gradient, momentum (and second moments)
         for i in range(d):
             xi = x[r, i]
             xbar[r, i] += wavg * (xi - xbar[r, i])
             gt = coord_grad(pkind, h[i], pc, pw, xi - xs[i])
             gn2 += gt * gt
-            g = gt + draw(rng, r, nkind, na[i], ns[i])
-            mi = b1 * m[r, i] + (1.0 - b1) * g
+            g = gt + zbuf[i]
+            mi = g if b1 == 0.0 else b1 * m[r, i] + (1.0 - b1) * g
             m[r, i] = mi
             mn2 += mi * mi
-            if alg == ACCLIP:
-                ag = abs(g) if aca == 1.0 else abs(g) ** aca
-                v[r, i] = b2 * v[r, i] + (1.0 - b2) * ag
-            elif alg == RMSPROP or alg == ADAM:
-                v[r, i] = b2 * v[r, i] + (1.0 - b2) * g * g
+            if second:
+                if alg == ACCLIP:
+                    ag = abs(g) if aca == 1.0 else abs(g) ** aca
+                    v[r, i] = b2 * v[r, i] + (1.0 - b2) * ag
+                else:
+                    v[r, i] = b2 * v[r, i] + (1.0 - b2) * g * g
         if not (gn2 < np.inf and mn2 < np.inf):
-            return False
+            alive = False
+            break
         gsum[r] += gn2
-        fac = gclip_factor(math.sqrt(mn2), tau) if alg == GCLIP else 1.0
-        off2 = 0.0
-        for i in range(d):
-            mi = m[r, i]
-            if alg == SGD or alg == GCLIP:
-                s = fac * mi
-            elif alg == CCLIP:
-                s = cclip_scalar(mi, tau * tau_vec[i])
-            elif alg == ACCLIP:
-                ti = v[r, i] if aca == 1.0 else v[r, i] ** (1.0 / aca)
-                s = min(ti / (abs(mi) + eps), 1.0) * mi
-            elif alg == RMSPROP:
-                s = mi / (math.sqrt(v[r, i]) + eps)
-            else:  # ADAM, bias-corrected
-                s = (mi / sbuf[2, j]) / (math.sqrt(v[r, i] / sbuf[3, j]) + eps)
-            xi = x[r, i] - eta * s
-            if proj == PROJ_BOX:
-                xi = min(max(xi, lo[i]), hi[i])
-            x[r, i] = xi
-            off2 += (xi - center[i]) ** 2
-        if proj == PROJ_BALL and off2 > radius * radius:
-            shrink = radius / math.sqrt(off2)
+        # pass 2: the update rule
+        if alg == SGD or alg == GCLIP:
+            step = eta
+            if alg == GCLIP and mn2 > tau * tau:
+                step = eta * gclip_factor(math.sqrt(mn2), tau)
             for i in range(d):
-                x[r, i] = center[i] + shrink * (x[r, i] - center[i])
-    return True
+                x[r, i] -= step * m[r, i]
+        elif alg == CCLIP:
+            for i in range(d):
+                x[r, i] -= eta * cclip_scalar(m[r, i], tau * tau_vec[i])
+        elif alg == ACCLIP:
+            for i in range(d):
+                ti = v[r, i] if aca == 1.0 else v[r, i] ** (1.0 / aca)
+                mi = m[r, i]
+                x[r, i] -= eta * min(ti / (abs(mi) + eps), 1.0) * mi
+        elif alg == RMSPROP:
+            for i in range(d):
+                x[r, i] -= eta * m[r, i] / (math.sqrt(v[r, i]) + eps)
+        else:  # ADAM, bias-corrected
+            c1 = sbuf[2, j]
+            c2 = sbuf[3, j]
+            for i in range(d):
+                x[r, i] -= eta * (m[r, i] / c1) / (math.sqrt(v[r, i] / c2) + eps)
+        if proj == PROJ_BOX:
+            for i in range(d):
+                x[r, i] = min(max(x[r, i], lo[i]), hi[i])
+        elif proj == PROJ_BALL:
+            off2 = 0.0
+            for i in range(d):
+                off2 += (x[r, i] - center[i]) ** 2
+            if off2 > radius * radius:
+                shrink = radius / math.sqrt(off2)
+                for i in range(d):
+                    x[r, i] = center[i] + shrink * (x[r, i] - center[i])
+    rng[r, 0] = s0
+    rng[r, 1] = s1
+    return alive
 
 
 @njit(parallel=True, cache=True)
 def _advance_block(k, n, x, xbar, m, v, rng, alive, gsum,
                    pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-                   nkind, na, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf):
+                   nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf):
     for r in prange(x.shape[0]):
         if alive[r]:
             alive[r] = step_run(r, k + 1, n, x, xbar, m, v, rng, gsum,
                                 pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-                                nkind, na, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf)
+                                nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf)
 
 
 @njit(cache=True)
 def _advance(k_done, k_target, x, xbar, m, v, rng, alive, gsum,
              pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-             nkind, na, ns, alg, b1, b2, eps, aca, avg, tau_vec,
+             nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec,
              e0, es, ep, t0, ts, tp, sbuf):
     k = k_done
     while k < k_target:
@@ -126,9 +153,11 @@ def _advance(k_done, k_target, x, xbar, m, v, rng, alive, gsum,
             sbuf[1, j] = tau_at(kk, t0, ts, tp)
             sbuf[2, j] = 1.0 - b1 ** kk
             sbuf[3, j] = 1.0 - b2 ** kk
+            # seed 000, Thm 1: x_bar_k = sum_j j x_{j-1} / sum_j j, i.e. recursively with weight 2/(k+1)
+            sbuf[4, j] = 2.0 / (kk + 1.0) if avg == 0 else 1.0 / kk
         _advance_block(k, n, x, xbar, m, v, rng, alive, gsum,
                        pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-                       nkind, na, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf)
+                       nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf)
         k += n
 
 
@@ -224,9 +253,10 @@ class Simulation:
         self.rng = seed_states(seed, runs)
         self.alive = np.ones(runs, dtype=np.bool_)
         self.gsum = np.zeros(runs)
-        self._sched = np.empty((4, _BLOCK))
+        self._sched = np.empty((5, _BLOCK))
         self._pargs = problem.kernel_args()
-        self._nargs = (noise.code, *noise.arrays(d))
+        na, ns = noise.arrays(d)
+        self._nargs = (noise.code, na, 1.0 / na, ns)
         self._aargs = algorithm.kernel_args()
         self._targs = (schedule.tau_vector(d), *schedule.kernel_args())
 

@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit
 
 from .errors import UsageError
-from .rng import seed_states, uniform
+from .rng import seed_states, xoro_uniform
 
 GAUSSIAN, PARETO, STABLE, STUDENT_T, CAUCHY, BERNOULLI = 0, 1, 2, 3, 4, 5
 KINDS = {"gaussian": GAUSSIAN, "pareto": PARETO, "stable": STABLE, "student_t": STUDENT_T,
@@ -35,34 +35,53 @@ KINDS = {"gaussian": GAUSSIAN, "pareto": PARETO, "stable": STABLE, "student_t": 
 
 
 @njit(inline="always")
-def draw(state, r, kind, a, s):
-    """One noise value of ``kind`` with tail parameter ``a`` and scale ``s`` from run ``r``'s stream."""
+def draw_local(s0, s1, kind, a, ia, s):
+    """One noise value from a generator state held in locals: returns (value, s0, s1).
+
+    ``a`` is the tail parameter, ``ia = 1/a`` (precomputed by callers, which saves divisions in hot
+    loops) and ``s`` the scale; see the module docstring for each ``kind``.
+    """
     if kind == PARETO:
-        y = uniform(state, r) ** (-1.0 / a) - 1.0  # inverse cdf of Lomax(a)
-        return s * y if uniform(state, r) < 0.5 else -s * y
+        u, s0, s1 = xoro_uniform(s0, s1)
+        y = u ** (-ia) - 1.0  # inverse cdf of Lomax(a)
+        v, s0, s1 = xoro_uniform(s0, s1)
+        return (s * y if v < 0.5 else -s * y), s0, s1
     if kind == STABLE:
-        v = math.pi * (uniform(state, r) - 0.5)
-        w = -math.log(uniform(state, r))
+        u, s0, s1 = xoro_uniform(s0, s1)
+        e, s0, s1 = xoro_uniform(s0, s1)
+        v = math.pi * (u - 0.5)
+        w = -math.log(e)
         if a == 1.0:
-            return s * math.tan(v)
-        # Chambers, Mallows and Stuck (1976), symmetric case
-        return s * (math.sin(a * v) / math.cos(v) ** (1.0 / a)
-                    * (math.cos((1.0 - a) * v) / w) ** ((1.0 - a) / a))
+            return s * math.tan(v), s0, s1
+        # Chambers, Mallows and Stuck (1976), symmetric case; (1 - a)/a = ia - 1
+        return s * (math.sin(a * v) / math.cos(v) ** ia * (math.cos((1.0 - a) * v) / w) ** (ia - 1.0)), s0, s1
     if kind == GAUSSIAN:
         # Box-Muller, cosine branch only: a fixed two draws per value keeps streams easy to replay
-        return s * math.sqrt(-2.0 * math.log(uniform(state, r))) * math.cos(2.0 * math.pi * uniform(state, r))
+        u, s0, s1 = xoro_uniform(s0, s1)
+        v, s0, s1 = xoro_uniform(s0, s1)
+        return s * math.sqrt(-2.0 * math.log(u)) * math.cos(2.0 * math.pi * v), s0, s1
     if kind == STUDENT_T:
         # Bailey (1994): (u, v) uniform in the unit disc, t = u sqrt(df (w^(-2/df) - 1) / w)
         while True:
-            u = 2.0 * uniform(state, r) - 1.0
-            v = 2.0 * uniform(state, r) - 1.0
+            u, s0, s1 = xoro_uniform(s0, s1)
+            v, s0, s1 = xoro_uniform(s0, s1)
+            u = 2.0 * u - 1.0
+            v = 2.0 * v - 1.0
             w = u * u + v * v
             if w < 1.0:
-                return s * u * math.sqrt(a * (w ** (-2.0 / a) - 1.0) / w)
+                return s * u * math.sqrt(a * (w ** (-2.0 * ia) - 1.0) / w), s0, s1
+    u, s0, s1 = xoro_uniform(s0, s1)
     if kind == CAUCHY:
-        return s * math.tan(math.pi * (uniform(state, r) - 0.5))
+        return s * math.tan(math.pi * (u - 0.5)), s0, s1
     # BERNOULLI: centred, so that the oracle g = grad f + noise stays unbiased
-    return s * (a - 1.0) if uniform(state, r) < a else s * a
+    return (s * (a - 1.0) if u < a else s * a), s0, s1
+
+
+@njit(inline="always")
+def draw(state, r, kind, a, s):
+    """One noise value of ``kind`` (tail parameter ``a``, scale ``s``) from run ``r`` of a state array."""
+    x, state[r, 0], state[r, 1] = draw_local(state[r, 0], state[r, 1], kind, a, 1.0 / a, s)
+    return x
 
 
 @njit(cache=True)

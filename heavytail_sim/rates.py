@@ -1,0 +1,200 @@
+"""Convergence exponents from simulated error curves: log-log fits, bootstrap confidence intervals over
+runs, and local slopes.
+
+An error curve e(k) (a statistic over runs of a per-run error at checkpoints k) is fitted as
+log e = b log k + const by ordinary least squares over a window of checkpoints; b is the exponent.
+Its uncertainty comes from a bootstrap over runs: resample the R runs with replacement, recompute the
+statistic's whole curve from the same resampled runs at every checkpoint (errors of one run at different
+k are correlated, and resampling whole runs keeps that correlation), refit, and take percentiles.
+Curves whose checkpoints come from independent runs (one set of runs per horizon) are resampled
+independently per checkpoint (``paired=False``).
+
+Local slopes (the fitted exponent over consecutive half-decade windows) show whether the curve has
+reached its asymptote inside the fit window.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+STATISTICS = ("mean", "median")
+
+
+def window_mask(k: np.ndarray, decades: float, kmax: float | None = None) -> np.ndarray:
+    """Boolean mask of checkpoints in the last ``decades`` decades: kmax / 10^decades <= k <= kmax."""
+    k = np.asarray(k, float)
+    top = float(k.max() if kmax is None else kmax)
+    lo = top / 10.0 ** decades
+    # a relative slack of 1e-9 keeps a checkpoint that sits exactly on the window edge inside it
+    return (k >= lo * (1 - 1e-9)) & (k <= top * (1 + 1e-9))
+
+
+def fit_slope(k: np.ndarray, y: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, float]:
+    """Least-squares (slope, intercept) of log y against log k over ``mask``; nan if any y is not a
+    positive finite number there or fewer than two points remain."""
+    k = np.asarray(k, float)
+    y = np.asarray(y, float)
+    if mask is not None:
+        k, y = k[mask], y[mask]
+    if k.size < 2 or not np.all(np.isfinite(y) & (y > 0)):
+        return math.nan, math.nan
+    lk, ly = np.log(k), np.log(y)
+    lkc = lk - lk.mean()
+    slope = float(np.dot(lkc, ly - ly.mean()) / np.dot(lkc, lkc))
+    return slope, float(ly.mean() - slope * lk.mean())
+
+
+def _statistic(values: np.ndarray, statistic: str) -> np.ndarray:
+    """Statistic over the last axis; the mean is ``inf`` as soon as one run diverged (honest mean)."""
+    if statistic == "mean":
+        with np.errstate(invalid="ignore", over="ignore"):
+            return values.mean(axis=-1)
+    if statistic == "median":
+        return np.median(values, axis=-1)
+    raise ValueError(f"unknown statistic '{statistic}' (choose from {', '.join(STATISTICS)})")
+
+
+def bootstrap_curves(raw, statistic: str = "mean", n_boot: int = 1000, seed: int = 0,
+                     paired: bool = True) -> np.ndarray:
+    """Bootstrap replicates of a statistic's curve, shape ``(n_boot, C)``.
+
+    ``raw`` is a ``(C, R)`` array of per-run errors (run r's errors at the C checkpoints), or, with
+    ``paired=False``, a sequence of C one-dimensional arrays (independent runs per checkpoint, any sizes).
+    Paired resampling draws one set of run indices per replicate and uses it at every checkpoint.
+    """
+    rng = np.random.default_rng(seed)
+    if paired:
+        raw = np.asarray(raw, float)
+        C, R = raw.shape
+        if statistic == "mean":
+            # multinomial counts give the same resampled means as index draws, without an (n_boot, C, R) array
+            counts = rng.multinomial(R, np.full(R, 1.0 / R), size=n_boot).astype(float)
+            with np.errstate(invalid="ignore", over="ignore"):
+                fin = np.where(np.isfinite(raw), raw, 0.0)
+                out = counts @ fin.T / R
+                # a resample holding a diverged run (inf) has an infinite mean
+                bad = counts @ (~np.isfinite(raw)).T.astype(float) > 0
+            out[bad] = np.inf
+            return out
+        out = np.empty((n_boot, C))
+        chunk = max(1, int(2_000_000 // max(C * R, 1)))
+        for b0 in range(0, n_boot, chunk):
+            idx = rng.integers(0, R, size=(min(chunk, n_boot - b0), R))
+            out[b0:b0 + idx.shape[0]] = _statistic(raw[:, idx].transpose(1, 0, 2), statistic)
+        return out
+    cols = [np.asarray(v, float).ravel() for v in raw]
+    out = np.empty((n_boot, len(cols)))
+    for c, v in enumerate(cols):
+        idx = rng.integers(0, v.size, size=(n_boot, v.size))
+        out[:, c] = _statistic(v[idx], statistic)
+    return out
+
+
+@dataclass(frozen=True)
+class ExponentFit:
+    """A fitted exponent with its percentile bootstrap interval over ``[k_lo, k_hi]``."""
+
+    slope: float
+    ci_low: float
+    ci_high: float
+    k_lo: float
+    k_hi: float
+    n_points: int
+    n_boot: int
+    statistic: str
+    level: float = 0.95
+
+    @property
+    def half_width(self) -> float:
+        return 0.5 * (self.ci_high - self.ci_low)
+
+
+def fit_exponent(k: np.ndarray, raw, statistic: str = "mean", decades: float = 1.5,
+                 kmax: float | None = None, n_boot: int = 1000, seed: int = 0, paired: bool = True,
+                 level: float = 0.95) -> ExponentFit:
+    """Exponent of ``statistic``'s curve over the last ``decades`` decades with a bootstrap CI.
+
+    ``k`` has shape ``(C,)``; ``raw`` is as in :func:`bootstrap_curves`. The point estimate is the fit
+    of the full-sample curve; the interval is the (1-level)/2 and (1+level)/2 percentiles of the
+    replicates' fits (replicates whose curve is not positive and finite in the window count as nan and
+    make the interval nan: that happens only when runs diverged, and then no exponent exists).
+    """
+    k = np.asarray(k, float)
+    mask = window_mask(k, decades, kmax)
+    if paired:
+        full = _statistic(np.asarray(raw, float), statistic)
+    else:
+        full = np.array([_statistic(np.asarray(v, float).ravel(), statistic) for v in raw])
+    slope, _ = fit_slope(k, full, mask)
+    reps = bootstrap_curves(raw, statistic, n_boot, seed, paired)
+    slopes = np.array([fit_slope(k, rep, mask)[0] for rep in reps])
+    if np.any(np.isnan(slopes)):
+        lo = hi = math.nan
+    else:
+        lo, hi = np.quantile(slopes, [(1 - level) / 2, (1 + level) / 2])
+    km = k[mask]
+    return ExponentFit(slope, float(lo), float(hi), float(km.min()), float(km.max()), int(mask.sum()),
+                       n_boot, statistic, level)
+
+
+def local_slopes(k: np.ndarray, y: np.ndarray, width: float = 0.5, kmax: float | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Slopes of log y against log k over consecutive windows of ``width`` decades ending at kmax.
+
+    Returns ``(k_mid, slope)`` ordered by k, ``k_mid`` the geometric centre of each window; windows with
+    fewer than two checkpoints are skipped. Only windows fully inside [min k, kmax] are used.
+    """
+    k = np.asarray(k, float)
+    y = np.asarray(y, float)
+    top = float(k.max() if kmax is None else kmax)
+    mids, slopes = [], []
+    hi = top
+    while hi / 10.0 ** width >= k.min() * (1 - 1e-9):
+        lo = hi / 10.0 ** width
+        m = (k >= lo * (1 - 1e-9)) & (k <= hi * (1 + 1e-9))
+        if m.sum() >= 2:
+            mids.append(math.sqrt(lo * hi))
+            slopes.append(fit_slope(k, y, m)[0])
+        hi = lo
+    order = np.argsort(mids)
+    return np.asarray(mids)[order], np.asarray(slopes)[order]
+
+
+def local_slope_bands(k: np.ndarray, raw, statistic: str = "mean", width: float = 0.5,
+                      n_boot: int = 400, seed: int = 0, paired: bool = True, level: float = 0.95
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Local slopes of the statistic's curve with bootstrap percentile bands.
+
+    Returns ``(k_mid, slope, low, high)``, each of shape ``(W,)``.
+    """
+    k = np.asarray(k, float)
+    if paired:
+        full = _statistic(np.asarray(raw, float), statistic)
+    else:
+        full = np.array([_statistic(np.asarray(v, float).ravel(), statistic) for v in raw])
+    mids, slopes = local_slopes(k, full, width)
+    reps = bootstrap_curves(raw, statistic, n_boot, seed, paired)
+    rs = np.array([local_slopes(k, rep, width)[1] for rep in reps])
+    with np.errstate(invalid="ignore"):
+        lo = np.nanquantile(rs, (1 - level) / 2, axis=0) if rs.size else np.array([])
+        hi = np.nanquantile(rs, (1 + level) / 2, axis=0) if rs.size else np.array([])
+    return mids, slopes, lo, hi
+
+
+def verdict(fitted: float, theory: float, tol: float, kind: str = "theta") -> str:
+    """Fixed decision rule: ``"agrees"`` when |fitted - theory| <= tol.
+
+    For ``kind="theta"`` (a two-sided Theta rate) anything else is ``"disagrees"``; for ``kind="upper"``
+    (an O(.) bound) a faster decay is ``"faster (bound holds)"`` and a slower one ``"disagrees"``.
+    A nan fit (the statistic was infinite, e.g. the mean of SGD under infinite variance) gives ``"n/a"``.
+    """
+    if not (math.isfinite(fitted) and math.isfinite(theory)):
+        return "n/a"
+    diff = fitted - theory
+    if abs(diff) <= tol:
+        return "agrees"
+    if kind == "upper" and diff < 0:
+        return "faster (bound holds)"
+    return "disagrees"

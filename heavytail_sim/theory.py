@@ -1,0 +1,210 @@
+"""Table 1 of seed 000 as functions of the tail index, the theorem bounds, and the constant G of
+Assumption 1 for projected GClip on a ball.
+
+Exponents are those of the error after k iterations (strongly convex: E f(x_bar_k) - f*; non-convex:
+(1/K) sum_k E ||grad f(x_{k-1})||^2), as negative numbers: error ~ k^exponent.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .errors import UsageError
+
+
+def _alpha_ok(alpha: float) -> None:
+    if not alpha > 1:
+        raise UsageError(f"the rates need a moment order alpha > 1, got {alpha}")
+
+
+def strongly_convex_exponent(alpha: float) -> float:
+    """GClip/CClip (and the lower bound), strongly convex: -2(alpha-1)/alpha for alpha < 2, -1 for alpha >= 2."""
+    _alpha_ok(alpha)
+    # seed 000, Table 1 / Thm 1 / Thm 3: Theta(k^(-2(alpha-1)/alpha)); alpha >= 2 column: Theta(k^-1)
+    return -2.0 * (alpha - 1.0) / alpha if alpha < 2 else -1.0
+
+
+def nonconvex_exponent(alpha: float) -> float:
+    """GClip/CClip, non-convex, in the horizon K: -2(alpha-1)/(3alpha-2) for alpha < 2, -1/2 for alpha >= 2."""
+    _alpha_ok(alpha)
+    # seed 000, Table 1 / Thm 2: O(K^(-2(alpha-1)/(3alpha-2))); alpha >= 2 column: O(K^(-1/2))
+    return -2.0 * (alpha - 1.0) / (3.0 * alpha - 2.0) if alpha < 2 else -0.5
+
+
+def sgd_median_exponent(a: float) -> float:
+    """Exponent of the median of f(x_bar_k) - f* for SGD, eta_k = 4/(mu(k+1)), on a quadratic with
+    symmetric noise of tail index a < 2 (not in Table 1; derived here).
+
+    x_bar_k is a linear combination of the k noises with weights of order 1/k, so by the generalised
+    central limit theorem (exactly, for alpha-stable noise) its scale is (k * k^-a)^(1/a) = k^(1/a - 1),
+    and f = x^2/2 scales as k^(2/a - 2) = k^(-2(a-1)/a): the same exponent as clipping, for the median.
+    """
+    _alpha_ok(a)
+    return -2.0 * (a - 1.0) / a if a < 2 else -1.0
+
+
+def sgd_sample_mean_growth(a: float) -> float:
+    """Growth exponent in R of the sample mean over R runs of f(x_k) - f* for SGD with symmetric
+    alpha-stable noise of index a < 2 on f = mu x^2/2 (seed 000, App A: E f(x_k) = infinity).
+
+    x_k is alpha-stable (a linear image of the noises), so P(f(x_k) > t) ~ C t^(-a/2): tail index
+    a/2 < 1. The sum of R i.i.d. draws with tail index beta < 1 grows like R^(1/beta), so the sample
+    mean grows like R^(1/beta - 1) = R^(2/a - 1).
+    """
+    if not 0 < a < 2:
+        raise UsageError(f"the growth law needs a tail index in (0, 2), got {a}")
+    return 2.0 / a - 1.0
+
+
+def theorem1_bound(k, p: float, G: float, mu: float) -> np.ndarray:
+    """Seed 000 Thm 1 (projected version: seed 001 App A): 16 G^2 / (mu (k+1)^(2(p-1)/p))."""
+    _alpha_ok(p)
+    k = np.asarray(k, float)
+    # seed 000, Theorem 1: E f(x_bar_k) - f* <= 16 G^2 / (mu (k+1)^(2(alpha-1)/alpha))
+    return 16.0 * G * G / (mu * (k + 1.0) ** (2.0 * (p - 1.0) / p))
+
+
+def theorem2_bound(K, alpha: float, G: float, L: float, f0: float) -> np.ndarray:
+    """Seed 000 Thm 2: 4 G^(2a/(3a-2)) (L f0 / K)^((2a-2)/(3a-2))."""
+    _alpha_ok(alpha)
+    K = np.asarray(K, float)
+    e = 3.0 * alpha - 2.0
+    # seed 000, Theorem 2: (1/K) sum_k E ||grad f(x_{k-1})||^2 <= 4 G^(2a/(3a-2)) (L f0/K)^((2a-2)/(3a-2))
+    return 4.0 * G ** (2.0 * alpha / e) * (L * f0 / K) ** ((2.0 * alpha - 2.0) / e)
+
+
+def _density(kind: str, index: float, scale: float):
+    """Density of one symmetric noise coordinate (scale > 0)."""
+    if kind == "pareto":
+        # symmetric Lomax: P(|X| > t) = (1 + t/s)^-a, so the density is a/(2s) (1 + |x|/s)^(-a-1)
+        return lambda x: 0.5 * index / scale * (1.0 + abs(x) / scale) ** (-index - 1.0)
+    if kind == "stable":
+        from scipy.stats import levy_stable
+
+        dist = levy_stable(index, 0.0, scale=scale)
+        return lambda x: float(dist.pdf(x))
+    if kind == "gaussian":
+        return lambda x: math.exp(-0.5 * (x / scale) ** 2) / (scale * math.sqrt(2 * math.pi))
+    raise UsageError(f"no density for noise '{kind}' (pareto, stable or gaussian)")
+
+
+def shifted_abs_moment(c: float, kind: str, index: float, scale: float, p: float) -> tuple[float, float]:
+    """E|c + X|^p for one symmetric noise coordinate X, by adaptive quadrature of the density.
+
+    Returns ``(value, abserr)``, abserr the quadrature's error estimate. The integrand decays like
+    |x|^(p - a - 1) for a tail index a, so the value is finite only for p < a; ``inf`` otherwise.
+    """
+    from scipy.integrate import quad
+
+    tail = {"pareto": index, "stable": index if index < 2 else math.inf, "gaussian": math.inf}.get(kind)
+    if tail is None:
+        raise UsageError(f"no density for noise '{kind}' (pareto, stable or gaussian)")
+    if p >= tail:
+        return math.inf, 0.0
+    f = _density(kind, index, scale)
+    g = lambda x: abs(c + x) ** p * f(x)  # noqa: E731
+    # split at the kink of |c + x|^p and at the density's peak so quad sees smooth pieces
+    lo, hi = sorted((-abs(c), 0.0))
+    total, err = 0.0, 0.0
+    for a_, b_ in ((-math.inf, lo), (lo, hi), (hi, math.inf)):
+        if a_ == b_:
+            continue
+        v, e = quad(g, a_, b_, limit=400, epsabs=0.0, epsrel=1e-10)
+        total += v
+        err += e
+    return total, err
+
+
+def ball_G(h: float, radius: float, kind: str, index: float, scale: float, p: float
+           ) -> tuple[float, float]:
+    """Assumption 1's G for f = h x^2/2 on the interval (1-D ball) |x| <= radius with additive noise:
+    G = sup_{|x| <= radius} (E |h x + X|^p)^(1/p), and its quadrature error (propagated).
+
+    phi(c) = E|c + X|^p is convex (p >= 1) and even (X symmetric), hence increasing in |c|, so the sup is
+    attained at |x| = radius: G = phi(h radius)^(1/p).
+    """
+    if not p >= 1:
+        raise UsageError(f"G needs p >= 1, got {p}")
+    if not (h > 0 and radius > 0):
+        raise UsageError("h and radius must be positive")
+    val, err = shifted_abs_moment(h * radius, kind, index, scale, p)
+    G = val ** (1.0 / p)
+    # d(v^(1/p)) = v^(1/p - 1) dv / p
+    return G, (val ** (1.0 / p - 1.0) * err / p if math.isfinite(val) else 0.0)
+
+
+def ball_G_monte_carlo(h: float, radius: float, kind: str, index: float, scale: float, p: float,
+                       n: int = 200_000, seed: int = 0) -> tuple[float, float]:
+    """Monte Carlo cross-check of :func:`ball_G` with the engine's samplers: (G, standard error).
+
+    The standard error uses the delta method and is valid only when E|X|^(2p) is finite (2p < tail index).
+    """
+    from .noise import sample
+
+    x = sample(kind, index, scale, n, seed)
+    v = np.abs(h * radius + x) ** p
+    m, se = float(v.mean()), float(v.std(ddof=1) / math.sqrt(n))
+    return m ** (1.0 / p), m ** (1.0 / p - 1.0) * se / p
+
+
+_STABLE_SWITCH = 200.0  # beyond this, scipy's levy_stable.sf underflows; its power tail is within 0.1% there
+
+
+def _stable_tail_constant(a: float) -> float:
+    """C with P(X > t) ~ C t^-a for the symmetric stable law exp(-|t|^a) (Samorodnitsky and Taqqu, 1.2.15)."""
+    return math.gamma(a) * math.sin(math.pi * a / 2.0) / math.pi
+
+
+def clipped_second_moment(kind: str, index: float, scale: float, tau) -> np.ndarray:
+    """V(tau) = E min(X^2, tau^2) for one symmetric noise coordinate, vectorised over tau.
+
+    V(tau) = int_0^tau 2 t P(|X| > t) dt. For tail index a < 2, V grows like tau^(2-a): the clipped
+    variance term that sets the rate of Thm 1 (seed 000, Lemma 2: E||g_hat||^2 <= G^a tau^(2-a)).
+    Pareto and Gaussian are closed forms; alpha-stable integrates scipy's survival function up to
+    t = 200 (in units of scale) and its power tail C t^-a beyond.
+    """
+    tau = np.asarray(tau, float) / scale
+    if kind == "pareto":
+        a = index
+        u = 1.0 + tau
+        # int_1^u 2 (v - 1) v^-a dv with v = 1 + t
+        if a == 1.0 or a == 2.0:
+            raise UsageError("closed form needs a != 1, 2")
+        F = lambda v: 2.0 * (v ** (2 - a) / (2 - a) - v ** (1 - a) / (1 - a))  # noqa: E731
+        out = F(u) - F(1.0)
+    elif kind == "gaussian":
+        from scipy.stats import norm
+
+        out = norm.cdf(tau) - norm.cdf(-tau) - 2 * tau * norm.pdf(tau) + tau ** 2 * 2 * norm.sf(tau)
+    elif kind == "stable":
+        from scipy.integrate import cumulative_trapezoid
+        from scipy.stats import levy_stable
+
+        a = index
+        grid = np.concatenate([np.linspace(0.0, 1.0, 400, endpoint=False),
+                               np.geomspace(1.0, _STABLE_SWITCH, 1200)])
+        integrand = 4.0 * grid * levy_stable.sf(grid, a, 0.0)
+        cum = np.concatenate([[0.0], cumulative_trapezoid(integrand, grid)])
+        C = _stable_tail_constant(a)
+        below = np.interp(np.minimum(tau, _STABLE_SWITCH), grid, cum)
+        above = 4.0 * C * (np.maximum(tau, _STABLE_SWITCH) ** (2 - a) - _STABLE_SWITCH ** (2 - a)) / (2 - a)
+        out = below + above
+    else:
+        raise UsageError(f"no clipped moment for noise '{kind}' (pareto, stable or gaussian)")
+    return scale * scale * out
+
+
+def transient_exponent(kind: str, index: float, scale: float, tau0: float, tau_power: float,
+                       k_lo: float, k_hi: float, n: int = 16) -> float:
+    """Exponent a log-log fit over [k_lo, k_hi] would find if the error were V(tau_k) / k.
+
+    A model of the pre-asymptotic transient of clipped SGD on a strongly convex quadratic with
+    thresholds tau_k = tau0 k^tau_power: the variance term sum_j eta_j^2 E min(xi^2, tau_j^2) with
+    eta_j ~ 1/j gives error ~ V(tau_k)/k, whose local exponent tends to Table 1's -2(a-1)/a only as
+    tau_k -> inf, slowly when a is near 2 (the bounded part of V is not negligible against tau^(2-a)).
+    Used to choose the threshold constant c and to explain residual bias; not a theorem.
+    """
+    ks = np.geomspace(k_lo, k_hi, n)
+    e = clipped_second_moment(kind, index, scale, tau0 * ks ** tau_power) / ks
+    return float(np.polyfit(np.log(ks), np.log(e), 1)[0])
