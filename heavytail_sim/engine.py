@@ -23,7 +23,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from . import __version__
+from . import __version__, cache
 from .algorithms import ACCLIP, ADAM, CCLIP, GCLIP, RMSPROP, SGD, Algorithm
 from .clipping import cclip_scalar, gclip_factor
 from .errors import UsageError
@@ -297,6 +297,26 @@ def simulate(problem: Problem, noise: NoiseModel, algorithm: Algorithm, schedule
             raise UsageError("checkpoints must lie in [1, steps]")
     if noise_dim_mismatch(noise, problem.dim):
         raise UsageError(f"noise parameters do not match dimension {problem.dim}")
+    store = cache.active()
+    if store is not None:
+        key = _cache_config(problem, noise, algorithm, schedule, runs, steps, seed, ks, quantiles, keep_raw)
+        return store.cached(key, lambda: _simulate(problem, noise, algorithm, schedule, runs, steps, seed, ks,
+                                                   quantiles, keep_raw, progress, threads))
+    return _simulate(problem, noise, algorithm, schedule, runs, steps, seed, ks, quantiles, keep_raw, progress,
+                     threads)
+
+
+def _cache_config(problem, noise, algorithm, schedule, runs, steps, seed, ks, quantiles, keep_raw) -> dict:
+    """Everything a simulation's numbers depend on (the thread count is not among them)."""
+    from dataclasses import asdict
+
+    return {"problem": asdict(problem), "noise": asdict(noise), "algorithm": asdict(algorithm),
+            "schedule": asdict(schedule), "runs": runs, "steps": steps, "seed": seed, "checkpoints": ks,
+            "quantiles": list(quantiles), "keep_raw": keep_raw, "version": __version__}
+
+
+def _simulate(problem, noise, algorithm, schedule, runs, steps, seed, ks, quantiles, keep_raw, progress,
+              threads) -> Result:
     sim = Simulation(problem, noise, algorithm, schedule, runs, seed)
     old_threads = numba.get_num_threads()
     if threads is not None:

@@ -118,3 +118,20 @@ def test_log_checkpoints_and_bad_input():
         simulate(prob, noise, alg, sched, runs=5, steps=10, checkpoints=[0, 5])
     with pytest.raises(UsageError):
         simulate(prob, NoiseModel("pareto", [1.5, 1.6]), alg, sched, runs=5, steps=10)
+
+
+def test_cache_returns_stored_result_and_keys_on_configuration(tmp_path):
+    from heavytail_sim.cache import ResultCache, using
+
+    prob, noise, alg, sched = CONFIGS["gclip-pareto-ball"]
+    store = ResultCache(tmp_path)
+    with using(store):
+        first = simulate(prob, noise, alg, sched, runs=20, steps=300, seed=1)
+        again = simulate(prob, noise, alg, sched, runs=20, steps=300, seed=1)
+        other = simulate(prob, noise, alg, sched, runs=20, steps=300, seed=2)
+    assert (store.hits, store.misses) == (1, 2)
+    assert np.array_equal(first.stats["f_avg"]["mean"], again.stats["f_avg"]["mean"])
+    assert not np.array_equal(first.stats["f_avg"]["mean"], other.stats["f_avg"]["mean"])
+    fresh = simulate(prob, noise, alg, sched, runs=20, steps=300, seed=1)  # outside the block: computed
+    assert np.array_equal(fresh.stats["f_avg"]["mean"], first.stats["f_avg"]["mean"])
+    assert len(list(tmp_path.rglob("*.pkl"))) == 2 and not list(tmp_path.rglob(".tmp-*"))
