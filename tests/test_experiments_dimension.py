@@ -14,8 +14,9 @@ def test_d1_global_and_coordinate_clipping_coincide():
     raw, rows = study.simulate_dimension((1,), steps=100, runs=30, seed=3)
     for sc in study.SCALINGS:
         a = raw[(sc, "gclip_thm1")][1]
-        # Cor 1's G = ||B||_alpha = B exactly at d = 1: same thresholds, bit-identical runs
-        assert np.array_equal(raw[(sc, "gclip_cor1")][1], raw[(sc, "cclip_thm3")][1])
+        # Cor 1's G = ||B||_alpha = B at d = 1; GClip scales m by tau/|m| where CClip sets +-tau, so the runs
+        # agree up to last-bit rounding, which the contracting iteration does not amplify
+        assert np.allclose(raw[(sc, "gclip_cor1")][1], raw[(sc, "cclip_thm3")][1], rtol=1e-9, atol=0)
         # Thm 1's G comes from quadrature (1e-9 relative from B): errors agree to that order
         assert np.allclose(a, raw[(sc, "cclip_thm3")][1], rtol=1e-6, atol=0)
     t = pd.DataFrame(rows)

@@ -46,11 +46,14 @@ def test_lemma7_and_optimal_test():
         for k in (10, 1000, 10 ** 6):
             eps = float(lb.eps_for_k(alpha, k))
             succ = lb.optimal_test_success(alpha, eps, k)
-            assert 0.5 < succ <= lb.lemma7_proof_bound(alpha, eps, k) <= lb.lemma7_bound(alpha, eps, k)
+            assert 0.5 < succ <= lb.lemma7_proof_bound(alpha, eps, k) <= lb.lemma7_proof_final(alpha, eps, k)
+            assert lb.lemma7_proof_final(alpha, eps, k) <= lb.lemma7_bound(alpha, eps, k)
             # at eps(k), k (4 eps)^(alpha/(alpha-1)) = 4^(-alpha/(alpha-1)): the bound does not depend on k
             assert lb.lemma7_bound(alpha, eps, k) == pytest.approx(0.5 + 4 ** (-alpha / (2 * (alpha - 1))))
     # alpha = 2: the bound equals 3/4 exactly, so Thm 4's strict "< 3/4" fails there (report finding)
     assert lb.lemma7_bound(2.0, float(lb.eps_for_k(2.0, 100)), 100) == pytest.approx(0.75, abs=1e-12)
+    # ... while the proof's own last line gives 1/2 + 1/16 there: the theorem survives with room
+    assert lb.lemma7_proof_final(2.0, float(lb.eps_for_k(2.0, 100)), 100) == pytest.approx(0.5625, abs=1e-12)
     # pinned exact values (binomial sums, no randomness): the best test barely beats a coin at eps(k)
     assert lb.optimal_test_success(2.0, float(lb.eps_for_k(2.0, 10 ** 4)), 10 ** 4) == pytest.approx(0.51491, abs=2e-5)
     assert lb.optimal_test_success(1.2, float(lb.eps_for_k(1.2, 10 ** 4)), 10 ** 4) == pytest.approx(0.500061, abs=2e-6)
