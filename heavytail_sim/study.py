@@ -1,0 +1,101 @@
+"""Scaffolding shared by the study scripts in ``experiments/``: options, presets, seeds, tables.
+
+Every study keeps its parameters in one readable place, a module-level ``CONFIGS = {"quick": {...},
+"full": {...}}``; :func:`add_study_arguments` gives it the common options and :func:`resolve` turns the
+parsed options into the configuration (preset plus ``--set key=value`` overrides, validated) and the
+output directory (checked writable before any work starts).
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .errors import UsageError
+from .io import ensure_dir
+
+
+def add_study_arguments(parser: argparse.ArgumentParser, name: str, quick_help: str = "small, fast run (default)",
+                        full_help: str = "the run whose outputs are committed under figures/") -> None:
+    """--quick/--full, --out, --seed and --set for study ``name``."""
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", dest="mode", action="store_const", const="quick", help=quick_help)
+    mode.add_argument("--full", dest="mode", action="store_const", const="full", help=full_help)
+    parser.set_defaults(mode="quick")
+    parser.add_argument("--out", default=None, metavar="DIR",
+                        help=f"output directory (default figures/{name} with --full, figures/quick/{name} with --quick)")
+    parser.add_argument("--seed", type=int, default=0, help="master random seed (default 0)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help="override one parameter of the preset (repeatable), e.g. --set runs=200; "
+                             "values are Python literals")
+
+
+def default_out(name: str, mode: str) -> Path:
+    return Path("figures") / name if mode == "full" else Path("figures") / "quick" / name
+
+
+def _coerce(key: str, text: str, current):
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        value = text
+    if isinstance(current, bool):
+        if not isinstance(value, bool):
+            raise UsageError(f"--set {key}: expected True or False, got {text!r}")
+        return value
+    if isinstance(current, int) and not isinstance(current, bool):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise UsageError(f"--set {key}: expected an integer, got {text!r}")
+        return value
+    if isinstance(current, float):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            raise UsageError(f"--set {key}: expected a finite number, got {text!r}")
+        return float(value)
+    if current is not None and not isinstance(value, type(current)):
+        if isinstance(current, (tuple, list)) and isinstance(value, (tuple, list)):
+            return type(current)(value)
+        raise UsageError(f"--set {key}: expected a {type(current).__name__}, got {text!r}")
+    return value
+
+
+def apply_overrides(config: dict, overrides: list[str]) -> dict:
+    """A copy of ``config`` with each ``key=value`` applied; UsageError for unknown keys or bad values."""
+    cfg = dict(config)
+    for item in overrides:
+        if "=" not in item:
+            raise UsageError(f"--set expects KEY=VALUE, got {item!r}")
+        key, text = item.split("=", 1)
+        key = key.strip()
+        if key not in cfg:
+            raise UsageError(f"--set: unknown parameter {key!r} (known: {', '.join(sorted(cfg))})")
+        cfg[key] = _coerce(key, text.strip(), cfg[key])
+    return cfg
+
+
+def resolve(args: argparse.Namespace, configs: dict, name: str) -> tuple[dict, Path]:
+    """(configuration, output directory) for parsed study options; the directory exists and is writable."""
+    cfg = apply_overrides(configs[args.mode], getattr(args, "overrides", []) or [])
+    out = ensure_dir(args.out if args.out is not None else default_out(name, args.mode))
+    return cfg, out
+
+
+def derive_seed(*parts: int) -> int:
+    """A 32-bit seed derived from integers (master seed, cell indices) with numpy's SeedSequence."""
+    return int(np.random.SeedSequence([int(p) for p in parts]).generate_state(1)[0])
+
+
+def markdown_table(frame, digits: int = 4) -> str:
+    """A pandas DataFrame as a GitHub markdown table, floats with ``digits`` significant digits."""
+    def fmt(v) -> str:
+        if isinstance(v, (float, np.floating)):
+            return f"{v:.{digits}g}"
+        return str(v)
+
+    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
