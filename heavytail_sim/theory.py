@@ -110,7 +110,7 @@ def shifted_abs_moment(c: float, kind: str, index: float, scale: float, p: float
     for a_, b_ in ((-math.inf, lo), (lo, hi), (hi, math.inf)):
         if a_ == b_:
             continue
-        v, e = quad(g, a_, b_, limit=400, epsabs=0.0, epsrel=1e-10)
+        v, e = quad(g, a_, b_, limit=400, epsabs=0.0, epsrel=1e-9)
         total += v
         err += e
     return total, err
