@@ -11,6 +11,9 @@ from pathlib import Path
 
 from .errors import UsageError
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def ensure_dir(path: str | os.PathLike) -> Path:
     """Create ``path`` (and parents) if needed and check that it is writable; UsageError otherwise."""
@@ -43,6 +46,7 @@ def atomic_path(path: str | os.PathLike):
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix or ".tmp", dir=target.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp's 0600 would make outputs private
     try:
         yield Path(tmp)
         os.replace(tmp, target)

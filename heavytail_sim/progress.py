@@ -5,6 +5,20 @@ import sys
 import time
 
 
+_SILENCED = [0]
+
+
+class silenced:
+    """Context manager: no :class:`Progress` bar draws inside it (a caller shows its own, overall bar)."""
+
+    def __enter__(self):
+        _SILENCED[0] += 1
+        return self
+
+    def __exit__(self, *exc):
+        _SILENCED[0] -= 1
+
+
 class Progress:
     """Text progress bar: ``Progress(total, label)``, then ``update(n)`` and ``close()``.
 
@@ -17,7 +31,7 @@ class Progress:
         self.label = label
         self.done = 0.0
         self.width = width
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.enabled = (sys.stderr.isatty() if enabled is None else enabled) and not _SILENCED[0]
         self.start = time.perf_counter()
         self._last_draw = 0.0
 

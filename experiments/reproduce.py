@@ -1,0 +1,201 @@
+"""``heavytail-sim reproduce``: every study and the claim checks, one cache, one progress bar, one report.
+
+Each study runs with the simulation cache on (``<out>/.cache``): every finished simulation is stored
+atomically under a key of its full configuration, so an interrupted run (Ctrl-C, a killed process)
+resumes where it stopped, and a study whose outputs are complete for the same configuration is skipped
+altogether (marker ``.done.json`` in its directory). ``--force`` recomputes everything.
+
+Studies run one after another in this process by default (each simulation is already parallel over
+runs on all cores); ``--jobs N`` runs N studies at once in local processes, and ``--scheduler ADDRESS``
+sends them to a Dask distributed scheduler (workers must see the same file system for the cache).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import sys
+import time
+from pathlib import Path
+
+from heavytail_sim.cli import standalone
+
+HELP = "run every study and the claim checks (cached, resumable) and write figures/REPORT.md"
+DESCRIPTION = __doc__
+
+# study name -> (module, expected share of the run time, used only to weight the progress bar)
+STUDIES = {
+    "check": ("proofs_check.cli", 1),
+    "rates": ("experiments.rates", 6),
+    "lower-bound": ("experiments.lower_bound", 2),
+    "dimension": ("experiments.dimension", 2),
+    "acclip": ("experiments.acclip", 2),
+    "update-dist": ("experiments.update_dist", 2),
+    "noise": ("experiments.noise_diagnostics", 2),
+}
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--quick", dest="mode", action="store_const", const="quick",
+                      help="every study in its quick mode (default; about 10 minutes on 2 cores)")
+    mode.add_argument("--full", dest="mode", action="store_const", const="full",
+                      help="every study in its full mode: the committed figures")
+    p.set_defaults(mode="quick")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="root of the outputs (default figures with --full, figures/quick with --quick)")
+    p.add_argument("--seed", type=int, default=0, help="master seed passed to every study (default 0)")
+    p.add_argument("--only", default=None, metavar="NAMES",
+                   help=f"comma-separated subset of: {', '.join(STUDIES)}")
+    p.add_argument("--jobs", type=int, default=1, help="studies run at once in local processes (default 1)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="Dask distributed scheduler address, e.g. tcp://host:8786 (needs heavytail-sim[dask])")
+    p.add_argument("--force", action="store_true", help="ignore the cache and recompute everything")
+
+
+def study_dir(root: Path, name: str) -> Path:
+    # the claim checks write claims.md at the root, next to REPORT.md
+    return root if name == "check" else root / name.replace("-", "_")
+
+
+def study_argv(name: str, mode: str, out: Path, seed: int) -> list[str]:
+    if name == "check":
+        return ["--out", str(out)]
+    return [f"--{mode}", "--out", str(out), "--seed", str(seed)]
+
+
+def _marker(out: Path, name: str) -> Path:
+    return out / (".done.json" if name != "check" else ".check.done.json")
+
+
+def _identity(name: str, mode: str, seed: int) -> dict:
+    import importlib
+
+    from heavytail_sim import __version__
+
+    mod = importlib.import_module(STUDIES[name][0])
+    preset = getattr(mod, "CONFIGS", {}).get(mode)
+    return {"study": name, "mode": mode, "seed": seed, "version": __version__, "preset": repr(preset)}
+
+
+def run_study(name: str, mode: str, root: str, seed: int, force: bool) -> dict:
+    """Run one study with the cache on; returns its name, status, wall time and cache counts."""
+    import importlib
+
+    from heavytail_sim import cache
+    from heavytail_sim.cache import ResultCache, config_key
+    from heavytail_sim.cli import OneLineParser
+    from heavytail_sim.io import ensure_dir, write_text
+    from heavytail_sim.progress import silenced
+
+    out = ensure_dir(study_dir(Path(root), name))
+    key = config_key(_identity(name, mode, seed))
+    marker = _marker(out, name)
+    if not force and marker.exists():
+        done = json.loads(marker.read_text())
+        if done.get("key") == key:
+            return {**done, "status": "cached"}
+    mod = importlib.import_module(STUDIES[name][0])
+    parser = OneLineParser(prog=f"heavytail-sim {name}")
+    mod.add_arguments(parser)
+    args = parser.parse_args(study_argv(name, mode, out, seed))
+    store = ResultCache(Path(root) / ".cache", force=force)
+    log = io.StringIO()
+    t0 = time.perf_counter()
+    with cache.using(store), silenced(), contextlib.redirect_stdout(log):
+        code = int(mod.run(args) or 0)
+    wall = time.perf_counter() - t0
+    write_text(out / f"{name.replace('-', '_')}.log", log.getvalue())
+    record = {"study": name, "key": key, "code": code, "wall": wall, "hits": store.hits, "misses": store.misses,
+              "command": f"heavytail-sim {name} " + " ".join(study_argv(name, mode, Path('<out>'), seed)).replace(
+                  "<out>", str(out))}
+    if code == 0:
+        write_text(marker, json.dumps(record, indent=1))
+    return {**record, "status": "ran" if code == 0 else "failed"}
+
+
+def _finding(name: str, out: Path) -> str:
+    import importlib
+
+    mod = importlib.import_module(STUDIES[name][0])
+    fn = getattr(mod, "finding", None)
+    if fn is None:
+        return ""
+    try:
+        return fn(out)
+    except (OSError, KeyError, ValueError) as exc:  # a missing or malformed table: say so in the report
+        return f"(finding unavailable: {exc})"
+
+
+def write_report(root: Path, records: list[dict], mode: str, seed: int, total: float) -> Path:
+    """``REPORT.md`` at ``root``: per study its finding, command, seed, version, wall time, tables, figures."""
+    import importlib
+
+    from heavytail_sim import __version__
+    from heavytail_sim.io import write_text
+
+    lines = [f"# heavytail-sim {__version__}: reproduction report ({mode} mode)", "",
+             f"Command: `heavytail-sim reproduce --{mode} --seed {seed}`; total wall time {total:.0f} s on this "
+             f"machine (cached studies count with the wall time of the run that computed them).", ""]
+    for rec in records:
+        name = rec["study"]
+        out = study_dir(root, name)
+        mod = importlib.import_module(STUDIES[name][0])
+        lines += [f"## {name}", "", mod.HELP, ""]
+        finding = _finding(name, out)
+        if finding:
+            lines += [f"**Finding.** {finding}", ""]
+        lines += [f"- command: `{rec['command']}`", f"- seed: {seed}; package version: {__version__}",
+                  f"- wall time: {rec['wall']:.1f} s ({rec['status']}; simulation cache: {rec['hits']} hits, "
+                  f"{rec['misses']} computed)", ""]
+        tables = sorted(out.glob("*.md")) if name != "check" else [out / "claims.md"]
+        for t in tables:
+            if t.name in ("REPORT.md", "README.md") or not t.exists():
+                continue
+            rel = t.relative_to(root)
+            if name == "check":
+                lines += [f"Full evidence and errata: [{rel}]({rel})", ""]
+                continue
+            text = t.read_text()
+            if text.count("\n") > 40:  # long tables are linked, not inlined
+                lines += [f"Table: [{rel}]({rel})", ""]
+            else:
+                lines += [f"Table `{rel}`:", "", text.strip(), ""]
+        for fig in sorted(out.glob("*.png")) if name != "check" else []:
+            rel = fig.relative_to(root)
+            lines += [f"![{fig.stem}]({rel})", ""]
+    return write_text(root / "REPORT.md", "\n".join(lines))
+
+
+def run(args: argparse.Namespace) -> int:
+    from heavytail_sim.errors import UsageError
+    from heavytail_sim.io import ensure_dir
+    from heavytail_sim.progress import Progress
+    from heavytail_sim.sweep import run_tasks
+
+    names = list(STUDIES) if args.only is None else [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = [n for n in names if n not in STUDIES]
+    if unknown or not names:
+        raise UsageError(f"--only: unknown study {', '.join(unknown) or '(none given)'} "
+                         f"(choose from {', '.join(STUDIES)})")
+    root = ensure_dir(args.out if args.out is not None else ("figures" if args.mode == "full" else "figures/quick"))
+    tasks = [(run_study, {"name": n, "mode": args.mode, "root": str(root), "seed": args.seed, "force": args.force})
+             for n in names]
+    weights = [STUDIES[n][1] for n in names]
+    t0 = time.perf_counter()
+    with Progress(sum(weights), f"reproduce ({args.mode})") as bar:
+        def done(i, rec):
+            bar.update(weights[i])
+            print(f"{rec['study']:>12}: {rec['status']:>6} in {rec['wall']:7.1f} s "
+                  f"(cache {rec['hits']} hits, {rec['misses']} computed)", flush=True)
+
+        records = run_tasks(tasks, jobs=args.jobs, scheduler=args.scheduler, on_done=done)
+    report = write_report(root, records, args.mode, args.seed, time.perf_counter() - t0)
+    failed = [r["study"] for r in records if r["status"] == "failed"]
+    print(f"wrote {report}" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(standalone(sys.modules[__name__]))
