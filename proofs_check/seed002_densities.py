@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .registry import Result, claim
-from .symbolic import beta_integral, chi2_moment, chi2_pdf, fmt, m, vanishes
+from .symbolic import beta_integral, chi2_moment, chi2_pdf, fmt, gamma_ratio_limit, m, vanishes
 
 SEED = "002"
 u = sp.Symbol("u", positive=True)  # generic positive parameter for points inside an interval
@@ -232,10 +232,21 @@ def _g_mode() -> Result:
 @claim("002-eq25", SEED, "Sec 4, eq 25", "As m -> infinity, f_m(g) -> g^(-1/2) exp(-g/2)/sqrt(2 pi), the chi2_1 density (mean 1, variance 2).")
 def _eq25() -> Result:
     g = sp.Symbol("g", positive=True)
-    limit_ratio = sp.limit(g_pdf(g) / chi2_pdf(g, 1), m, sp.oo)
+    limit_ratio = _limit_via_gamma_ratio(g_pdf(g) / chi2_pdf(g, 1), sp.sqrt(2) * (1 - g / m) ** ((m - 3) / 2) * sp.exp(g / 2))
     mean, second = chi2_moment(1, 1), chi2_moment(1, 2)
     return Result.decide(limit_ratio == 1 and mean == 1 and second - mean**2 == 2,
                          f"lim f_m/f_chi2_1 = {limit_ratio}; chi2_1 mean {mean}, variance {second - mean**2}", corrected="see computed limit")
+
+
+def _limit_via_gamma_ratio(ratio: sp.Expr, rest: sp.Expr) -> sp.Expr:
+    """lim_{m -> oo} ratio, after checking ratio = [Gamma(m/2)/(Gamma((m-1)/2) sqrt m)] * rest.
+
+    Splitting off the Gamma ratio (whose limit is computed once) keeps sympy's limit fast.
+    """
+    gr = sp.gamma(m / 2) / (sp.gamma((m - 1) / 2) * sp.sqrt(m))
+    if not vanishes(ratio / gr - rest):
+        raise ArithmeticError("ratio does not factor as expected")
+    return sp.simplify(gamma_ratio_limit() * sp.limit(rest, m, sp.oo))
 
 
 @claim("002-eq26", SEED, "Sec 4, eq 26", "For m = 3, f(g) = g^(-1/2)/(2 sqrt 3) on [0, 3].")
@@ -326,7 +337,8 @@ def _eq30() -> Result:
 @claim("002-eq31", SEED, "Sec 4, eq 31", "As m -> infinity the density of x_g tends to the standard normal density.")
 def _eq31() -> Result:
     x = sp.Symbol("x", positive=True)  # the density is even, so x > 0 suffices
-    lim = sp.limit(xg_pdf(x) / (sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi)), m, sp.oo)
+    phi = sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi)
+    lim = _limit_via_gamma_ratio(xg_pdf(x) / phi, sp.sqrt(2) * (1 - x**2 / m) ** ((m - 3) / 2) * sp.exp(x**2 / 2))
     return Result.decide(lim == 1, f"lim f_m(x)/phi(x) = {lim}", corrected="see limit")
 
 

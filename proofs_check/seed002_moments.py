@@ -8,7 +8,7 @@ import sympy as sp
 
 from .registry import Result, claim
 from .seed002_densities import xg_pdf
-from .symbolic import beta_integral, chi2_moment, fmt, m, vanishes
+from .symbolic import beta_integral, chi2_moment, fmt, gamma_ratio_limit, m, vanishes
 
 SEED = "002"
 a = sp.Symbol("a", positive=True)  # m = 3 + 2a > 3 lets gammasimp cancel Gamma ratios
@@ -62,15 +62,19 @@ def _cor2() -> Result:
 
 
 def _cor2_values(ms: list[int]) -> list[mp.mpf]:
+    """Corollary 2's expression at integer m (30 digits), with r(m) = Gamma(m/2)/Gamma((m-1)/2) from
+    the recurrence r(m+2) = r(m) m/(m-1), i.e. Gamma(x+1) = x Gamma(x)."""
     with mp.workdps(30):
-        return [1 - 4 * k * mp.gamma(k / mp.mpf(2)) ** 2 / ((k - 1) ** 2 * mp.pi * mp.gamma((k - 1) / mp.mpf(2)) ** 2) for k in ms]
+        r = {2: 1 / mp.sqrt(mp.pi), 3: mp.sqrt(mp.pi) / 2}
+        for k in range(4, max(ms) + 1):
+            r[k] = r[k - 2] * (k - 2) / (k - 3)
+        return [1 - 4 * k * r[k] ** 2 / ((k - 1) ** 2 * mp.pi) for k in ms]
 
 
 @functools.lru_cache(maxsize=None)
 def _abs_var_limit() -> sp.Expr:
     """lim_{m -> oo} of Corollary 2's expression, through the Gamma-ratio limit computed by sympy."""
-    lim = sp.limit(sp.gamma(m / 2) / (sp.gamma((m - 1) / 2) * sp.sqrt(m)), m, sp.oo)  # -> 1/sqrt(2)
-    return sp.simplify(1 - 4 * lim**2 / sp.pi)
+    return sp.simplify(1 - 4 * gamma_ratio_limit() ** 2 / sp.pi)
 
 
 @claim("002-cor2-monotone", SEED, "Sec 4, Corollary 2",

@@ -1,6 +1,8 @@
 """Small sympy helpers shared by the claim modules (zero tests, Beta integrals, chi-square laws)."""
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 m = sp.Symbol("m", positive=True)  # number of samples (time step) in seed 002
@@ -42,3 +44,9 @@ def chi2_moment(k: sp.Expr, s: sp.Expr) -> sp.Expr:
 def fmt(expr: sp.Expr) -> str:
     """One-line text form of an expression for the report."""
     return sp.sstr(expr).replace("**", "^")
+
+
+@functools.lru_cache(maxsize=None)
+def gamma_ratio_limit() -> sp.Expr:
+    """lim_{m -> oo} Gamma(m/2) / (Gamma((m-1)/2) sqrt(m)), computed once by sympy (it is 1/sqrt 2)."""
+    return sp.limit(sp.gamma(m / 2) / (sp.gamma((m - 1) / 2) * sp.sqrt(m)), m, sp.oo)
