@@ -70,17 +70,13 @@ CONFIGS = {
 
 
 def add_arguments(parser) -> None:
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", dest="mode", action="store_const", const="quick",
-                      help="all cells, coarse: horizons 10^4, minutes on 2 cores (default)")
-    mode.add_argument("--full", dest="mode", action="store_const", const="full",
-                      help="publication run: horizons 10^6 (d=1) / 10^5 (d=10), about an hour on 2 cores")
-    parser.set_defaults(mode="quick")
-    parser.add_argument("--out", default=None, help="output dir (default figures/rates, or figures/quick/rates "
-                        "with --quick)")
-    parser.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
-    parser.add_argument("--cache", default=None, help="dir for per-cell raw results (.npz), reused when present "
-                        "(lets an interrupted run resume; not needed normally)")
+    from heavytail_sim.study import add_study_arguments
+
+    add_study_arguments(parser, "rates", quick_help="all cells, coarse: horizons 10^4, minutes on 2 cores (default)",
+                        full_help="publication run: horizons 10^6 (d=1) / 10^5 (d=10), about an hour on 2 cores")
+    parser.add_argument("--cache", default=None, metavar="DIR",
+                        help="dir for per-cell raw results (.npz), reused when present (lets an interrupted run "
+                             "resume or figures be redrawn without simulating; not needed normally)")
 
 
 # ----------------------------------------------------------------------------------------------- setup
@@ -118,19 +114,10 @@ def runs_factor(kind: str, a) -> float:
 
 
 def cell_seed(master: int, key: str) -> int:
-    return int(np.random.SeedSequence([master, zlib.crc32(key.encode())]).generate_state(1)[0] % 2 ** 31)
+    """A seed for one cell, derived from the master seed and the cell's description."""
+    from heavytail_sim.study import derive_seed
 
-
-def markdown_table(frame, digits: int = 4) -> str:
-    """A pandas DataFrame as a GitHub markdown table."""
-    def fmt(v):
-        if isinstance(v, (float, np.floating)):
-            return "" if np.isnan(v) else f"{v:.{digits}g}"
-        return str(v)
-
-    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join(lines) + "\n"
+    return derive_seed(master, zlib.crc32(key.encode())) % 2 ** 31
 
 
 class Cache:
@@ -546,7 +533,7 @@ def figure_expectation(exp_data: dict, sc_curves: dict, cfg: dict):
 def figure_constants(const_data: dict):
     from heavytail_sim.plotting import panel_grid
 
-    fig, axes = panel_grid(len(const_data), 5)
+    fig, axes = panel_grid(len(const_data), 3)
     for ax, ((kind, a), (k, mean, upper, bound, p, G)) in zip(axes, const_data.items()):
         ax.loglog(k, mean, color="C0", label="measured mean")
         ax.fill_between(k, mean, upper, color="C0", alpha=0.2, lw=0, label="to 97.5% bootstrap bound")
@@ -598,12 +585,13 @@ def summary_text(frame, tol: float) -> str:
 
 
 def run(args) -> int:
-    from heavytail_sim.io import check_writable_file, ensure_dir, save_figure, write_csv, write_text
+    from heavytail_sim.io import check_writable_file, save_figure, write_csv, write_text
+
+    from heavytail_sim.study import markdown_table, resolve
 
     mode = args.mode
-    cfg = CONFIGS[mode]
+    cfg, out = resolve(args, CONFIGS, "rates")
     tol = TOL[mode]
-    out = ensure_dir(args.out or ("figures/rates" if mode == "full" else "figures/quick/rates"))
     names = ["rates.csv", "rates.md", "sgd_expectation.csv", "sgd_expectation.md", "theorem1_constants.csv",
              "theorem1_constants.md", "sc_d1.png", "sc_d10.png", "sc_local_slopes_d1.png",
              "sc_local_slopes_d10.png", "nc.png", "nc_local_slopes.png", "sgd_expectation.png",
@@ -634,7 +622,8 @@ def run(args) -> int:
     frame = pd.DataFrame(sc_rows + nc_rows)[cols]
     exp_frame = pd.DataFrame(exp_rows)
     const_frame = pd.DataFrame(const_rows)
-    command = f"heavytail-sim rates --{mode} --seed {args.seed}" + (f" --out {args.out}" if args.out else "")
+    command = (f"heavytail-sim rates --{mode} --seed {args.seed}" + (f" --out {args.out}" if args.out else "")
+               + "".join(f" --set {o}" for o in (getattr(args, "overrides", None) or [])))
     header = (f"# Table 1 of seed 000, measured ({mode} mode)\n\nCommand: `{command}`; this invocation took "
               f"{sim_time / 60:.1f} min; the engine's simulation time of the Table 1 cells was {engine_min:.1f} min "
               "(2 cores, shared).\n\n"

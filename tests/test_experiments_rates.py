@@ -53,7 +53,7 @@ def tiny_run(tmp_path_factory):
     mp.setattr(study, "TAILS", (1.6,))
     mp.setattr(study, "EXP_TAILS", (1.2,))
     out = tmp_path_factory.mktemp("rates")
-    args = argparse.Namespace(mode="quick", out=str(out), seed=0, cache=None)
+    args = argparse.Namespace(mode="quick", out=str(out), seed=0, cache=None, overrides=[])
     import contextlib
     import io
 
@@ -121,6 +121,6 @@ def test_theorem1_bound_holds_with_exact_constants(tiny_run):
 def test_unwritable_output_is_a_usage_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    args = argparse.Namespace(mode="quick", out=str(blocker), seed=0, cache=None)
+    args = argparse.Namespace(mode="quick", out=str(blocker), seed=0, cache=None, overrides=[])
     with pytest.raises(UsageError):
         study.run(args)
