@@ -13,6 +13,7 @@ import json
 import os
 import pickle
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,7 +21,13 @@ import numpy as np
 
 from .io import ensure_dir
 
-_ACTIVE: list["ResultCache"] = []
+_LOCAL = threading.local()  # one stack of active caches per thread (Dask workers may be threads)
+
+
+def _stack() -> list:
+    if not hasattr(_LOCAL, "stack"):
+        _LOCAL.stack = []
+    return _LOCAL.stack
 
 
 def _canonical(obj):
@@ -96,14 +103,15 @@ class ResultCache:
 
 @contextmanager
 def using(cache: ResultCache):
-    """Make ``cache`` the active cache inside the block (nesting allowed; the innermost wins)."""
-    _ACTIVE.append(cache)
+    """Make ``cache`` the active cache of this thread inside the block (nesting allowed; the innermost wins)."""
+    _stack().append(cache)
     try:
         yield cache
     finally:
-        _ACTIVE.pop()
+        _stack().pop()
 
 
 def active() -> ResultCache | None:
     """The innermost active cache, or ``None``."""
-    return _ACTIVE[-1] if _ACTIVE else None
+    stack = _stack()
+    return stack[-1] if stack else None
