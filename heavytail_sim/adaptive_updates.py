@@ -143,20 +143,15 @@ def simulate_updates_reference(noise: NoiseModel, steps: int, runs: int, record,
 
 # ---------------------------------------------------------------------------------------------------
 # Theory for the simple-average model with N(0, 1) gradients (seed 002, Sec 4).
-# TODO(update_distribution): replace by heavytail_sim.update_distribution once that module is committed.
 
 def update_law(m: float):
-    """Frozen scipy law of Delta theta at step m (seed 002 eq 30, Thm 1).
-
-    f_m(x) proportional to (1 - x^2/m)^((m-1)/2 - 1) on |x| <= sqrt(m) is sqrt(m) (2 Z - 1) with
-    Z ~ Beta((m-1)/2, (m-1)/2) (seed 002 eq 29 rescaled), hence a location-scale Beta.
-    """
-    from scipy import stats
+    """Frozen scipy law of Delta theta at step m: seed 002 eq 30 (Thm 1), f_m(x) proportional to
+    (1 - x^2/m)^((m-1)/2 - 1) on |x| <= sqrt(m), from :mod:`heavytail_sim.update_distribution`."""
+    from .update_distribution import update
 
     if m <= 1:
         raise UsageError("the update law needs m > 1")
-    b = (m - 1) / 2
-    return stats.beta(b, b, loc=-math.sqrt(m), scale=2 * math.sqrt(m))
+    return update(m)
 
 
 def abs_update_variance(m: float) -> float:
