@@ -42,7 +42,9 @@ def test_tables(tiny_run):
     assert len(c) == 2 * len(nd.ALPHAS) * 2
     assert (c.q10 <= c["median"]).all() and (c["median"] <= c.q90).all()
     stable_block = c[(c.law == "stable") & (c.estimator == "block")]
-    assert (np.abs(stable_block.bias_median) < 0.15).all()  # n = 2000, 3 reps: spread ~0.1 per estimate
+    # full calibration: at n = 10^3 the block estimator's sd is <= 0.13 (10-90% width 0.32 at alpha = 2),
+    # ~0.09 at n = 2000; the median of 3 reps has sd <= 0.08, so 0.25 is > 3 sd for each of the 7 alphas
+    assert (np.abs(stable_block.bias_median) < 0.25).all()
     a = pd.read_csv(out / "estimators_on_noise.csv")
     norm_scalar = a[a.estimate == "norm_scalar_block"]
     assert (norm_scalar["median"] < 1.1).all()  # the norm artefact: ~1 whatever the law
