@@ -124,3 +124,13 @@ def test_unwritable_output_is_a_usage_error(tmp_path):
     args = argparse.Namespace(mode="quick", out=str(blocker), seed=0, cache=None, overrides=[])
     with pytest.raises(UsageError):
         study.run(args)
+
+
+def test_cache_round_trip_and_absence(tmp_path):
+    cache = study.Cache(tmp_path / "c", "quick", 0)
+    assert cache.get("cell") is None
+    cache.put("cell", k=np.arange(3), raw=np.ones((3, 2)), wall=1.5)
+    hit = cache.get("cell")
+    assert np.array_equal(hit["k"], np.arange(3)) and float(hit["wall"]) == 1.5
+    assert study.Cache(tmp_path / "c", "quick", 1).get("cell") is None  # another seed is another entry
+    assert study.Cache(None, "quick", 0).get("cell") is None
