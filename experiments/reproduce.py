@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import json
 import sys
 import time
 from pathlib import Path
@@ -55,7 +54,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def study_dir(root: Path, name: str) -> Path:
-    # the claim checks write claims.md at the root, next to REPORT.md
+    # the claim checks write claims.md at the root, next to REPORT.md (figures/claims.md)
     return root if name == "check" else root / name.replace("-", "_")
 
 
@@ -65,22 +64,12 @@ def study_argv(name: str, mode: str, out: Path, seed: int) -> list[str]:
     return [f"--{mode}", "--out", str(out), "--seed", str(seed)]
 
 
-def _marker(out: Path, name: str) -> Path:
-    return out / (".done.json" if name != "check" else ".check.done.json")
-
-
-def _identity(name: str, mode: str, seed: int) -> dict:
-    import importlib
-
-    from heavytail_sim import __version__
-
-    mod = importlib.import_module(STUDIES[name][0])
-    preset = getattr(mod, "CONFIGS", {}).get(mode)
-    return {"study": name, "mode": mode, "seed": seed, "version": __version__, "preset": repr(preset)}
-
-
 def run_study(name: str, mode: str, root: str, seed: int, force: bool) -> dict:
-    """Run one study with the cache on; returns its name, status, wall time and cache counts."""
+    """Run one study with the cache on; returns its name, status, wall time and cache counts.
+
+    A study whose directory holds a completion record for the same configuration (written by any
+    earlier successful run, standalone or from here) is not run again unless ``force``.
+    """
     import importlib
 
     from heavytail_sim import cache
@@ -88,18 +77,18 @@ def run_study(name: str, mode: str, root: str, seed: int, force: bool) -> dict:
     from heavytail_sim.cli import OneLineParser
     from heavytail_sim.io import ensure_dir, write_text
     from heavytail_sim.progress import silenced
+    from heavytail_sim.study import completed, identity, mark_completed
 
     out = ensure_dir(study_dir(Path(root), name))
-    key = config_key(_identity(name, mode, seed))
-    marker = _marker(out, name)
-    if not force and marker.exists():
-        done = json.loads(marker.read_text())
-        if done.get("key") == key:
-            return {**done, "status": "cached"}
     mod = importlib.import_module(STUDIES[name][0])
+    key = config_key(identity(name, mode, seed, getattr(mod, "CONFIGS", {}).get(mode, {})))
+    done = None if force else completed(out, key)
+    if done is not None:
+        return {**done, "study": name, "status": "cached"}
     parser = OneLineParser(prog=f"heavytail-sim {name}")
     mod.add_arguments(parser)
-    args = parser.parse_args(study_argv(name, mode, out, seed))
+    argv = study_argv(name, mode, out, seed)
+    args = parser.parse_args(argv)
     store = ResultCache(Path(root) / ".cache", force=force)
     log = io.StringIO()
     t0 = time.perf_counter()
@@ -108,10 +97,9 @@ def run_study(name: str, mode: str, root: str, seed: int, force: bool) -> dict:
     wall = time.perf_counter() - t0
     write_text(out / f"{name.replace('-', '_')}.log", log.getvalue())
     record = {"study": name, "key": key, "code": code, "wall": wall, "hits": store.hits, "misses": store.misses,
-              "command": f"heavytail-sim {name} " + " ".join(study_argv(name, mode, Path('<out>'), seed)).replace(
-                  "<out>", str(out))}
+              "command": "heavytail-sim " + " ".join([name] + argv)}
     if code == 0:
-        write_text(marker, json.dumps(record, indent=1))
+        mark_completed(out, record)
     return {**record, "status": "ran" if code == 0 else "failed"}
 
 

@@ -69,30 +69,38 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    return _run(mods[args.command], args.command, args, (argv if argv is not None else sys.argv[1:])[1:],
+                "heavytail-sim")
+
+
+def _run(module, name: str, args: argparse.Namespace, argv: list[str], prog: str) -> int:
+    import time
+
+    from .study import record_run
+
+    t0 = time.perf_counter()
     try:
-        return int(mods[args.command].run(args) or 0)
+        code = int(module.run(args) or 0)
     except UsageError as exc:
-        print(f"heavytail-sim: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("heavytail-sim: interrupted", file=sys.stderr)
+        print(f"{prog}: interrupted", file=sys.stderr)
         return 130
+    if code == 0:
+        record_run(module, name, args, time.perf_counter() - t0, argv)
+    return code
 
 
 def standalone(module, argv: list[str] | None = None) -> int:
     """Entry point for ``python -m <study module>``: the same options and errors as the sub-command."""
     parser = OneLineParser(prog=f"python -m {module.__name__}",
-                                     description=getattr(module, "DESCRIPTION", module.HELP))
+                           description=getattr(module, "DESCRIPTION", module.HELP))
     module.add_arguments(parser)
     args = parser.parse_args(argv)
-    try:
-        return int(module.run(args) or 0)
-    except UsageError as exc:
-        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"{parser.prog}: interrupted", file=sys.stderr)
-        return 130
+    modname = getattr(getattr(module, "__spec__", None), "name", module.__name__)  # "__main__" under -m
+    name = next((n for n, m in COMMANDS.items() if m == modname), modname)
+    return _run(module, name, args, list(argv if argv is not None else sys.argv[1:]), parser.prog)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -99,3 +99,56 @@ def markdown_table(frame, digits: int = 4) -> str:
     lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
     lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join(lines) + "\n"
+
+
+# --- completion markers: a study run that finished writes <out>/.done.json, so that
+# `heavytail-sim reproduce` can skip a study whose outputs are complete for the same configuration.
+
+MARKER = ".done.json"
+
+
+def identity(name: str, mode: str, seed: int, config: dict) -> dict:
+    """What a study's outputs depend on: study, preset (with overrides applied), seed, package version."""
+    from . import __version__
+
+    return {"study": name, "mode": mode, "seed": int(seed), "version": __version__, "config": repr(config)}
+
+
+def completed(out: Path, key: str) -> dict | None:
+    """The completion record in ``out`` if it was written for configuration ``key``, else None."""
+    import json
+
+    path = Path(out) / MARKER
+    if not path.exists():
+        return None
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return record if record.get("key") == key else None
+
+
+def mark_completed(out: Path, record: dict) -> None:
+    """Write the completion record (it must hold ``key``) atomically."""
+    import json
+
+    from .io import write_text
+
+    write_text(Path(out) / MARKER, json.dumps(record, indent=1))
+
+
+def record_run(module, name: str, args: argparse.Namespace, wall: float, argv: list[str]) -> None:
+    """After a successful study run: mark its output directory complete (no-op for non-studies)."""
+    from .cache import config_key
+
+    configs = getattr(module, "CONFIGS", None)
+    mode = getattr(args, "mode", None)
+    if configs is None or mode not in configs:
+        return
+    cfg = apply_overrides(configs[mode], getattr(args, "overrides", []) or [])
+    out = Path(args.out) if getattr(args, "out", None) else default_out(name, mode)
+    if not out.is_dir():
+        return
+    key = config_key(identity(name, mode, getattr(args, "seed", 0), cfg))
+    mark_completed(out, {"study": name, "key": key, "code": 0, "wall": wall, "hits": 0, "misses": 0,
+                         "command": "heavytail-sim " + " ".join([name] + argv)})

@@ -115,3 +115,20 @@ def test_report_and_dask_dispatch(fake_study, monkeypatch):
         done = json.loads((out / name / ".done.json").read_text())
         assert done["hits"] + done["misses"] == 6
     assert len(list((out / ".cache").rglob("*.pkl"))) == 6
+
+
+def test_a_standalone_study_run_is_reused_by_reproduce(fake_study):
+    import fake_study as mod
+
+    from heavytail_sim.cli import OneLineParser, _run
+
+    root = fake_study / "out"
+    parser = OneLineParser()
+    mod.add_arguments(parser)
+    argv = ["--quick", "--out", str(root / "fake"), "--seed", "5"]
+    (root / "fake").mkdir(parents=True)
+    assert _run(mod, "fake", parser.parse_args(argv), argv, "test") == 0
+    rec = reproduce.run_study("fake", "quick", str(root), 5, force=False)
+    assert rec["status"] == "cached" and rec["command"] == "heavytail-sim fake " + " ".join(argv)
+    other_seed = reproduce.run_study("fake", "quick", str(root), 6, force=False)
+    assert other_seed["status"] == "ran"
