@@ -196,3 +196,38 @@ def _app_a() -> Result:
     value = ((1 - eta) ** 2 * x0**2 + eta**2 * second) / 2
     return Result.decide(value == sp.oo, f"E xi^2 = {second} for tail index 3/2, so E f(x_1) = {value} for every eta > 0",
                          corrected="see computation")
+
+
+def _moment_norms() -> dict[str, object]:
+    """B_p = (E|X|^p)^(1/p) as functions of p for three laws (computed by sympy integration)."""
+    p, t = sp.Symbol("p", positive=True), sp.Symbol("t", positive=True)
+    gauss = sp.simplify(2 * sp.integrate(t**p * sp.exp(-t**2 / 2) / sp.sqrt(2 * sp.pi), (t, 0, sp.oo), conds="none"))
+    expo = sp.simplify(sp.integrate(t**p * sp.exp(-t), (t, 0, sp.oo), conds="none"))
+    pareto = sp.simplify(sp.integrate(t**p * sp.Rational(5, 2) * t ** sp.Rational(-7, 2), (t, 1, sp.oo), conds="none"))  # a = 5/2
+    return {"p": p, "half-normal": gauss, "exponential": expo, "Pareto(5/2)": pareto}
+
+
+@claim("000-sec3-lyapunov", SEED, "Sec 3 (ACClip)", "B_alpha = E[|g|^alpha]^(1/alpha) is increasing in alpha >= 1.")
+def _lyapunov() -> Result:
+    laws = _moment_norms()
+    p = laws.pop("p")
+    ok, lines = True, []
+    for name, mom in laws.items():
+        f = sp.lambdify(p, mom ** (1 / p), "mpmath")
+        vals = [f(mp.mpf(1) + mp.mpf(j) / 50) for j in range(0, 51)]  # alpha in [1, 2]
+        inc = all(b > a for a, b in zip(vals, vals[1:]))
+        ok &= inc
+        lines.append(f"{name}: E|X|^p = {fmt(mom)}, increasing on [1,2]: {inc}")
+    return Result.decide(ok, "; ".join(lines), corrected="see computed moments")
+
+
+@claim("000-sec3-alpha1", SEED, "Sec 3 (ACClip)",
+       "Since B_alpha is increasing in alpha, using alpha = 1 is a conservative bound on B when the true alpha is unknown.")
+def _alpha1() -> Result:
+    laws = _moment_norms()
+    p = laws.pop("p")
+    ratios = {name: sp.nsimplify(sp.simplify(mom.subs(p, 1) / mom.subs(p, 2) ** sp.Rational(1, 2))) for name, mom in laws.items()}
+    upper = all(r >= 1 for r in ratios.values())
+    return Result.decide(upper, f"B_1/B_2 = {ratios} (all < 1)",
+                         corrected="B_1 <= B_alpha for every alpha >= 1 (Lyapunov), so the alpha = 1 estimate is a lower bound on B_alpha, "
+                                   "never an upper one; it is 'conservative' only in that it gives a smaller threshold, i.e. more clipping")

@@ -64,10 +64,6 @@ def _same(a: sp.Expr, b: sp.Expr) -> bool:
     return sp.simplify(sp.gammasimp(ratio)) == 1 or vanishes(a - b)
 
 
-def _at(expr_fn, mval: int) -> sp.Expr:
-    return sp.simplify(expr_fn.subs(m, mval))
-
-
 # ---- chi-square, F ------------------------------------------------------------------------------
 
 @claim("002-eq6", SEED, "Sec 3, eq 6",
@@ -80,6 +76,20 @@ def _eq6() -> Result:
     var = sp.simplify(chi2_moment(m, 2) / m**2 - mean**2)
     return Result.decide(total == 1 and mean == 1 and vanishes(var - 2 / m),
                          f"integral {total}, mean {fmt(mean)}, variance {fmt(var)}", corrected="see computed values")
+
+
+@claim("002-sec3-F-variable", SEED, "Sec 3, before eq 7",
+       "(X_bar - mu)^2 / (U^2/m) obeys the F_{1,m-1} distribution (X_bar the mean, U the unbiased variance estimate of m samples).")
+def _f_variable() -> Result:
+    # scale the data by s > 0: X_bar - mu -> s (X_bar - mu), U -> s^2 U. A pivot must not depend on s.
+    s_, d, uu = sp.symbols("s d U", positive=True)
+    printed = (s_ * d) ** 2 / ((s_**2 * uu) ** 2 / m)
+    fixed = (s_ * d) ** 2 / ((s_**2 * uu) / m)
+    power_printed = sp.simplify(sp.diff(sp.expand_log(sp.log(printed), force=True), s_) * s_)
+    power_fixed = sp.simplify(sp.diff(sp.expand_log(sp.log(fixed), force=True), s_) * s_)
+    return Result.decide(power_printed == 0, f"under X -> s X the printed variable scales as s^{power_printed}, "
+                         f"(X_bar-mu)^2/(U/m) as s^{power_fixed}: a law free of sigma needs power 0",
+                         corrected="(X_bar - mu)^2/(U/m) = T^2 ~ F_{1,m-1} (U, not U^2, in the denominator)")
 
 
 def _f_pdf_true(zz: sp.Expr, mv: sp.Expr) -> sp.Expr:

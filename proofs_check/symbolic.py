@@ -48,5 +48,11 @@ def fmt(expr: sp.Expr) -> str:
 
 @functools.lru_cache(maxsize=None)
 def gamma_ratio_limit() -> sp.Expr:
-    """lim_{m -> oo} Gamma(m/2) / (Gamma((m-1)/2) sqrt(m)), computed once by sympy (it is 1/sqrt 2)."""
-    return sp.limit(sp.gamma(m / 2) / (sp.gamma((m - 1) / 2) * sp.sqrt(m)), m, sp.oo)
+    """lim_{m -> oo} Gamma(m/2) / (Gamma((m-1)/2) sqrt(m)), computed once by sympy (it is 1/sqrt 2).
+
+    With x = (m-1)/2 the ratio is [Gamma(x+1/2)/(Gamma(x) sqrt x)] * sqrt(x/(2x+1)); the first factor's
+    limit is taken on the log scale (loggamma), which sympy does several times faster.
+    """
+    x = sp.Symbol("x", positive=True)
+    log_first = sp.limit(sp.loggamma(x + sp.S.Half) - sp.loggamma(x) - sp.log(x) / 2, x, sp.oo)
+    return sp.simplify(sp.exp(log_first) * sp.limit(sp.sqrt(x / (2 * x + 1)), x, sp.oo))

@@ -29,12 +29,13 @@ EXPECTED: dict[str, Verdict] = {
     "002-eq27": R, "002-m-to-1": V, "002-eq16": R, "002-eq28": V, "002-eq28-support": R, "002-eq29": V,
     "002-eq30": V, "002-eq31": V, "002-eq32": R, "002-eq33": R, "002-thm1": R, "002-cor1": V, "002-cor2": V,
     "002-cor2-monotone": V, "002-student-var": V, "002-eq34-abs-var": R, "002-eq34": V, "002-eq34-limit": R,
-    "002-prop1": V,
+    "002-prop1": V, "002-sec3-F-variable": R,
     "000-lemma2": V, "000-lemma2-pareto": V, "000-sec3.1": V, "000-lemma4-upper": V, "000-lemma4-lower": R,
     "000-lemma4-tightness": R, "000-cor1": R, "000-norms": V, "000-appA": V, "000-thm1-young": V,
     "000-thm1-telescope": V, "000-thm1-perstep": V, "000-thm1-sum": V, "000-thm1-constant": R, "000-thm1": V,
     "000-thm2-T2": V, "000-thm2": V, "000-table1": V, "000-lb-gamma": V, "000-lb-p": V, "000-lb-unbiased": V,
     "000-lb-moment": V, "000-lb-lemma6": V, "000-lb-lemma7": V, "000-lb-eps": R, "000-lb-final": V,
+    "000-thm3": V, "001-thm6": V, "000-sec3-lyapunov": V, "000-sec3-alpha1": R,
 }
 
 
