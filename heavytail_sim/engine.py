@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 from numba import njit, prange
+from numba.extending import register_jitable
 
 from . import __version__, cache
 from .algorithms import ACCLIP, ADAM, CCLIP, GCLIP, RMSPROP, SGD, Algorithm
@@ -41,24 +42,27 @@ METRIC_HELP = {
     "avg_grad_sq": "(1/k) sum_{j=1..k} ||grad f(x_{j-1})||^2 (non-convex error of Table 1)",
 }
 _BLOCK = 256  # steps per schedule buffer: large enough to amortise the parallel launch
+BACKENDS = ("cpu", "cuda")
 
 
-@njit
-def step_run(r, kfirst, nsteps, x, xbar, m, v, rng, gsum,
-             pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-             nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf):
+@register_jitable
+def step_block(r, kfirst, nsteps, x, xbar, m, v, rng, gsum,
+               pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
+               nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf, zbuf):
     """Advance run ``r`` by steps kfirst .. kfirst + nsteps - 1; return False once it diverges.
 
     ``sbuf[:, j]`` holds step kfirst + j's eta, tau, Adam's two bias corrections and the averaging
-    weight. Branches on the algorithm sit outside the coordinate loops, and the generator state
-    stays in locals for the whole block.
+    weight; ``zbuf`` (length >= d) is scratch for one step's noise. Branches on the algorithm sit
+    outside the coordinate loops, and the generator state stays in locals for the whole block.
+    Shared by both backends: ``register_jitable`` makes it callable from CPU ``njit`` code and from
+    ``numba.cuda`` kernels (:mod:`heavytail_sim.cuda_engine`), which is why the scratch is an argument
+    (no allocation on the device).
     """
     d = x.shape[1]
     s0 = rng[r, 0]
     s1 = rng[r, 1]
     alive = True
     second = alg == ACCLIP or alg == RMSPROP or alg == ADAM
-    zbuf = np.empty(d)  # this step's noise, drawn in one tight loop before the arithmetic
     for j in range(nsteps):
         eta = sbuf[0, j]
         tau = sbuf[1, j]
@@ -128,6 +132,36 @@ def step_run(r, kfirst, nsteps, x, xbar, m, v, rng, gsum,
     return alive
 
 
+@njit
+def step_run(r, kfirst, nsteps, x, xbar, m, v, rng, gsum,
+             pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
+             nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf):
+    """:func:`step_block` with its own scratch for one step's noise (the CPU engine's entry)."""
+    return step_block(r, kfirst, nsteps, x, xbar, m, v, rng, gsum,
+                      pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
+                      nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf, np.empty(x.shape[1]))
+
+
+@register_jitable
+def fill_schedule(k, n, b1, b2, avg, e0, es, ep, t0, ts, tp, sbuf):
+    """Steps k+1 .. k+n's eta, tau, Adam's bias corrections and averaging weight into ``sbuf[:, :n]``."""
+    for j in range(n):
+        kk = k + 1.0 + j
+        sbuf[0, j] = eta_at(kk, e0, es, ep)
+        sbuf[1, j] = tau_at(kk, t0, ts, tp)
+        sbuf[2, j] = 1.0 - b1 ** kk
+        sbuf[3, j] = 1.0 - b2 ** kk
+        # seed 000, Thm 1: x_bar_k = sum_j j x_{j-1} / sum_j j, i.e. recursively with weight 2/(k+1)
+        sbuf[4, j] = 2.0 / (kk + 1.0) if avg == 0 else 1.0 / kk
+
+
+@njit(cache=True)
+def schedule_block(k, n, b1, b2, avg, e0, es, ep, t0, ts, tp, sbuf):
+    """Compiled :func:`fill_schedule` for host drivers (the CUDA backend evaluates the schedule here,
+    so both backends use bit-identical eta_k and tau_k)."""
+    fill_schedule(k, n, b1, b2, avg, e0, es, ep, t0, ts, tp, sbuf)
+
+
 @njit(parallel=True, cache=True)
 def _advance_block(k, n, x, xbar, m, v, rng, alive, gsum,
                    pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
@@ -147,37 +181,38 @@ def _advance(k_done, k_target, x, xbar, m, v, rng, alive, gsum,
     k = k_done
     while k < k_target:
         n = min(sbuf.shape[1], k_target - k)
-        for j in range(n):
-            kk = k + 1.0 + j
-            sbuf[0, j] = eta_at(kk, e0, es, ep)
-            sbuf[1, j] = tau_at(kk, t0, ts, tp)
-            sbuf[2, j] = 1.0 - b1 ** kk
-            sbuf[3, j] = 1.0 - b2 ** kk
-            # seed 000, Thm 1: x_bar_k = sum_j j x_{j-1} / sum_j j, i.e. recursively with weight 2/(k+1)
-            sbuf[4, j] = 2.0 / (kk + 1.0) if avg == 0 else 1.0 / kk
+        fill_schedule(k, n, b1, b2, avg, e0, es, ep, t0, ts, tp, sbuf)
         _advance_block(k, n, x, xbar, m, v, rng, alive, gsum,
                        pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
                        nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf)
         k += n
 
 
+@register_jitable
+def run_errors(r, k, x, xbar, alive, gsum, pkind, h, xs, pc, pw, out):
+    """Run r's errors after k steps into ``out[:, r]``, in METRICS order; ``inf`` once diverged.
+
+    Shared by both backends (see :func:`step_block`)."""
+    d = x.shape[1]
+    fb = 0.0
+    fx = 0.0
+    gg = 0.0
+    for i in range(d):
+        fb += coord_value(pkind, h[i], pc, pw, xbar[r, i] - xs[i])
+        t = x[r, i] - xs[i]
+        fx += coord_value(pkind, h[i], pc, pw, t)
+        g = coord_grad(pkind, h[i], pc, pw, t)
+        gg += g * g
+    vals = (fb, fx, gg, gsum[r] / k)
+    for q in range(4):
+        out[q, r] = vals[q] if (alive[r] and vals[q] < np.inf) else np.inf
+
+
 @njit(parallel=True, cache=True)
 def _errors(k, x, xbar, alive, gsum, pkind, h, xs, pc, pw, out):
     """Per-run errors after k steps into ``out`` (4, R), in METRICS order; ``inf`` for diverged runs."""
-    R, d = x.shape
-    for r in prange(R):
-        fb = 0.0
-        fx = 0.0
-        gg = 0.0
-        for i in range(d):
-            fb += coord_value(pkind, h[i], pc, pw, xbar[r, i] - xs[i])
-            t = x[r, i] - xs[i]
-            fx += coord_value(pkind, h[i], pc, pw, t)
-            g = coord_grad(pkind, h[i], pc, pw, t)
-            gg += g * g
-        vals = (fb, fx, gg, gsum[r] / k)
-        for q in range(4):
-            out[q, r] = vals[q] if (alive[r] and vals[q] < np.inf) else np.inf
+    for r in prange(x.shape[0]):
+        run_errors(r, k, x, xbar, alive, gsum, pkind, h, xs, pc, pw, out)
 
 
 def log_checkpoints(steps: int, per_decade: int = 10) -> np.ndarray:
@@ -235,13 +270,31 @@ class Result:
         return pd.concat(rows, ignore_index=True)
 
 
+def check_backend(backend: str) -> str:
+    """``backend`` if it names one of :data:`BACKENDS`, else ``UsageError``."""
+    if backend not in BACKENDS:
+        raise UsageError(f"unknown backend '{backend}' (choose from {', '.join(BACKENDS)})")
+    return backend
+
+
 class Simulation:
-    """R runs of one configuration, advanced on demand; :func:`simulate` is the usual entry point."""
+    """R runs of one configuration, advanced on demand; :func:`simulate` is the usual entry point.
+
+    ``backend="cuda"`` keeps the runs in GPU memory (:mod:`heavytail_sim.cuda_engine`, one thread per run,
+    the same kernels and random streams). There the host arrays ``x, xbar, m, v, rng, gsum`` keep the
+    initial state until :meth:`sync` copies the device state back; ``alive`` is refreshed by
+    :meth:`errors`.
+    """
 
     def __init__(self, problem: Problem, noise: NoiseModel, algorithm: Algorithm, schedule: Schedule,
-                 runs: int, seed: int = 0):
+                 runs: int, seed: int = 0, backend: str = "cpu"):
         if not isinstance(runs, (int, np.integer)) or runs < 1:
             raise UsageError(f"runs must be a positive integer, got {runs}")
+        self.backend = check_backend(backend)
+        if backend == "cuda":
+            from .cuda_engine import require_device
+
+            require_device()  # before allocating anything: a one-line error without a GPU
         d = problem.dim
         self.problem, self.noise, self.algorithm, self.schedule = problem, noise, algorithm, schedule
         self.runs, self.seed, self.k = int(runs), int(seed), 0
@@ -259,18 +312,35 @@ class Simulation:
         self._nargs = (noise.code, na, 1.0 / na, ns)
         self._aargs = algorithm.kernel_args()
         self._targs = (schedule.tau_vector(d), *schedule.kernel_args())
+        self._device = None
+        if backend == "cuda":
+            from .cuda_engine import DeviceRuns
+
+            self._device = DeviceRuns(self)
 
     def advance_to(self, k: int) -> None:
         """Run every live run up to step k (k >= current step)."""
         if k < self.k:
             raise ValueError("cannot go back in time")
         if k > self.k:
-            _advance(self.k, k, self.x, self.xbar, self.m, self.v, self.rng, self.alive, self.gsum,
-                     *self._pargs, *self._nargs, *self._aargs, *self._targs, self._sched)
+            if self._device is not None:
+                self._device.advance(self.k, k)
+            else:
+                _advance(self.k, k, self.x, self.xbar, self.m, self.v, self.rng, self.alive, self.gsum,
+                         *self._pargs, *self._nargs, *self._aargs, *self._targs, self._sched)
             self.k = k
+
+    def sync(self) -> None:
+        """Copy the device state into the host arrays (``backend="cuda"``; nothing to do on the CPU)."""
+        if self._device is not None:
+            self._device.to_host(self)
 
     def errors(self) -> np.ndarray:
         """Per-run errors at the current step, shape ``(4, R)`` in :data:`METRICS` order."""
+        if self._device is not None:
+            out = self._device.errors(max(self.k, 1))
+            self.alive[:] = self._device.alive_host()
+            return out
         out = np.empty((4, self.runs))
         pk, h, xs, pc, pw = self._pargs[:5]
         _errors(max(self.k, 1), self.x, self.xbar, self.alive, self.gsum, pk, h, xs, pc, pw, out)
@@ -279,14 +349,17 @@ class Simulation:
 
 def simulate(problem: Problem, noise: NoiseModel, algorithm: Algorithm, schedule: Schedule, runs: int,
              steps: int, seed: int = 0, checkpoints=10, quantiles=(0.1, 0.9), keep_raw: bool = False,
-             progress: bool | None = None, threads: int | None = None) -> Result:
+             progress: bool | None = None, threads: int | None = None, backend: str = "cpu") -> Result:
     """Simulate ``runs`` independent trajectories for ``steps`` steps and summarise the errors.
 
     ``checkpoints`` is either the number per decade (log spacing) or an explicit increasing sequence of
     steps in [1, steps]. Errors (see :data:`METRIC_HELP`) are dimensionless objective gaps / squared
     gradient norms of the problem. ``threads`` sets numba's thread count for this call; results do
-    not depend on it. Returns a :class:`Result`.
+    not depend on it. ``backend="cuda"`` runs the same kernels on a GPU, one thread per run, with the same
+    random streams (floating-point differences only; see :mod:`heavytail_sim.cuda_engine`); ``UsageError``
+    when there is none. Returns a :class:`Result`.
     """
+    check_backend(backend)
     if not isinstance(steps, (int, np.integer)) or steps < 1:
         raise UsageError(f"steps must be a positive integer, got {steps}")
     if np.isscalar(checkpoints):
@@ -300,10 +373,12 @@ def simulate(problem: Problem, noise: NoiseModel, algorithm: Algorithm, schedule
     store = cache.active()
     if store is not None:
         key = _cache_config(problem, noise, algorithm, schedule, runs, steps, seed, ks, quantiles, keep_raw)
+        if backend != "cpu":  # GPU numbers differ in the last bits; CPU keys stay as they were
+            key["backend"] = backend
         return store.cached(key, lambda: _simulate(problem, noise, algorithm, schedule, runs, steps, seed, ks,
-                                                   quantiles, keep_raw, progress, threads))
+                                                   quantiles, keep_raw, progress, threads, backend))
     return _simulate(problem, noise, algorithm, schedule, runs, steps, seed, ks, quantiles, keep_raw, progress,
-                     threads)
+                     threads, backend)
 
 
 def _cache_config(problem, noise, algorithm, schedule, runs, steps, seed, ks, quantiles, keep_raw) -> dict:
@@ -316,8 +391,8 @@ def _cache_config(problem, noise, algorithm, schedule, runs, steps, seed, ks, qu
 
 
 def _simulate(problem, noise, algorithm, schedule, runs, steps, seed, ks, quantiles, keep_raw, progress,
-              threads) -> Result:
-    sim = Simulation(problem, noise, algorithm, schedule, runs, seed)
+              threads, backend="cpu") -> Result:
+    sim = Simulation(problem, noise, algorithm, schedule, runs, seed, backend=backend)
     old_threads = numba.get_num_threads()
     if threads is not None:
         if not 1 <= threads <= numba.config.NUMBA_NUM_THREADS:
@@ -337,7 +412,7 @@ def _simulate(problem, noise, algorithm, schedule, runs, steps, seed, ks, quanti
     stats = {name: summarize(raw[q], quantiles) for q, name in enumerate(METRICS)}
     config = {"problem": problem.name, "noise": noise.kind, "index": noise.index, "scale": noise.scale,
               "algorithm": algorithm.name, "schedule": schedule.name, "runs": runs, "steps": steps,
-              "seed": seed, "version": __version__}
+              "seed": seed, "version": __version__, "backend": backend}
     return Result(ks, stats, {n: raw[q] for q, n in enumerate(METRICS)} if keep_raw else None,
                   int(np.sum(~sim.alive)), runs, config, time.perf_counter() - t0)
 

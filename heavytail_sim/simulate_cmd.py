@@ -55,6 +55,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     g.add_argument("--per-decade", type=int, default=10, help="checkpoints per decade of k (default 10)")
     g.add_argument("--threads", type=int, default=None, help="numba threads (results do not depend on it)")
+    g.add_argument("--backend", choices=("cpu", "cuda"), default="cpu",
+                   help="cpu (numba threads) or cuda (a GPU, one thread per run, the same random streams; "
+                        "NUMBA_ENABLE_CUDASIM=1 runs it on numba's CUDA simulator); default cpu")
     g.add_argument("--out", default=None, metavar="CSV", help="write the tidy table (k, metric, statistic, value) here")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -105,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
         check_writable_file(args.out)
     problem, noise, algorithm, sched = build(args)
     res = simulate(problem, noise, algorithm, sched, args.runs, args.steps, seed=args.seed,
-                   checkpoints=args.per_decade, progress=None if not args.quiet else False, threads=args.threads)
+                   checkpoints=args.per_decade, progress=None if not args.quiet else False, threads=args.threads,
+                   backend=args.backend)
     frame = res.frame()
     for key in ("problem", "noise", "index", "scale", "algorithm", "schedule", "runs", "seed"):
         frame[key] = str(res.config[key])
@@ -113,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
         write_csv(frame, args.out)
     metric = "f_avg" if args.problem == "quadratic" else "avg_grad_sq"
     print(f"{problem.name}, {noise.kind}(index={args.index}, scale={args.scale}), {algorithm.name}, "
-          f"schedule {sched.name}, R={args.runs}, K={args.steps}, seed={args.seed}: {res.wall_time:.2f} s")
+          f"schedule {sched.name}, R={args.runs}, K={args.steps}, seed={args.seed}, backend {args.backend}: "
+          f"{res.wall_time:.2f} s")
     print(f"error = {metric}; statistics over runs (diverged runs count as inf: {res.diverged})")
     print(f"{'k':>10} {'mean':>12} {'median':>12} {'q10':>12} {'q90':>12} {'nonfinite':>9}")
     st = res.stats[metric]
