@@ -76,10 +76,11 @@ def noise_stream_reference(noise: NoiseModel, d: int, n: int, checkpoints, keep:
     chk = _checked_stream_args(d, n, checkpoints, keep)
     states = seed_states(seed, reps)
     x = np.empty((reps, n, d))
-    for r in range(reps):
-        for i in range(n):
-            for c in range(d):
-                x[r, i, c] = draw(states, r, noise.code, float(noise.index), float(noise.scale))
+    with np.errstate(over="ignore"):  # xoroshiro's uint64 wrap-around, if draw runs as plain Python
+        for r in range(reps):
+            for i in range(n):
+                for c in range(d):
+                    x[r, i, c] = draw(states, r, noise.code, float(noise.index), float(noise.scale))
     k = np.arange(1, n + 1)[:, None]
     mean_sq = np.sum((np.cumsum(x, axis=1) / k) ** 2, axis=2)
     var = np.cumsum(np.sum(x * x, axis=2), axis=1) / k.T - mean_sq
