@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .registry import Result, claim
-from .symbolic import beta_integral, chi2_moment, chi2_pdf, fmt, gamma_ratio_limit, m, vanishes
+from .symbolic import beta_integral, beta_kernel_integral, chi2_moment, chi2_pdf, fmt, gamma_ratio_limit, m, vanishes
 
 SEED = "002"
 u = sp.Symbol("u", positive=True)  # generic positive parameter for points inside an interval
@@ -305,12 +305,15 @@ def _eq16() -> Result:
 @claim("002-eq28", SEED, "Sec 4, eq 28",
        "x_k = +-sqrt(K) has density Gamma(m/2)/(Gamma((m-1)/2) Gamma(1/2)) (1 - x^2)^((m-1)/2 - 1), a probability density on [-1, 1].")
 def _eq28() -> Result:
+    def printed(v: sp.Expr) -> sp.Expr:
+        return C_M * (1 - v**2) ** ((m - 3) / 2)
+
     x = _inside(0, 1)
-    printed = C_M * (1 - x**2) ** ((m - 3) / 2)
-    ok = _same(xk_pdf(x), printed)
-    xs = sp.Symbol("x", positive=True)
-    mass = sp.simplify(2 * beta_integral(half, (m - 1) / 2) / 2 * C_M)  # int_0^1 (1-x^2)^q dx = B(1/2, q+1)/2
-    mass_m5 = sp.integrate(2 * (C_M * (1 - xs**2) ** ((m - 3) / 2)).subs(m, 5), (xs, 0, 1))
+    ok = _same(xk_pdf(x), printed(x))
+    xs, t = sp.Symbol("x", positive=True), sp.Symbol("t", positive=True)
+    # mass = 2 int_0^1 f(x) dx with x = sqrt(t)
+    mass = beta_kernel_integral(2 * printed(sp.sqrt(t)) * sp.diff(sp.sqrt(t), t), t, half, (m - 1) / 2)
+    mass_m5 = sp.integrate(2 * printed(xs).subs(m, 5), (xs, 0, 1))
     return Result.decide(ok and mass == 1 and mass_m5 == 1, f"matches |x| f_K(x^2): {ok}; total mass {mass} (symbolic), {mass_m5} (m=5)",
                          corrected="see derived density")
 
@@ -336,11 +339,13 @@ def _eq29() -> Result:
 @claim("002-eq30", SEED, "Sec 4, eq 30",
        "x_g = +-sqrt(G) has density f_m(x) = m^(-1/2) Gamma(m/2)/(Gamma((m-1)/2) Gamma(1/2)) (1 - x^2/m)^((m-1)/2 - 1) on |x| <= sqrt m, of total mass 1.")
 def _eq30() -> Result:
+    def printed(v: sp.Expr) -> sp.Expr:
+        return C_M / sp.sqrt(m) / (1 - v**2 / m) * (1 - v**2 / m) ** ((m - 1) / 2)
+
     x = _inside(0, sp.sqrt(m))
-    printed = C_M / sp.sqrt(m) / (1 - x**2 / m) * (1 - x**2 / m) ** ((m - 1) / 2)
-    ok = _same(xg_pdf(x), printed)
-    # mass: substitute x = sqrt(m) y, then int_0^1 (1-y^2)^((m-3)/2) dy = B(1/2, (m-1)/2)/2
-    mass = sp.simplify(2 * C_M * beta_integral(half, (m - 1) / 2) / 2)
+    ok = _same(xg_pdf(x), printed(x))
+    t = sp.Symbol("t", positive=True)  # mass = 2 int_0^sqrt(m) f(x) dx with x = sqrt(m t)
+    mass = beta_kernel_integral(2 * printed(sp.sqrt(m * t)) * sp.diff(sp.sqrt(m * t), t), t, half, (m - 1) / 2)
     return Result.decide(ok and mass == 1, f"matches |x| f_G(x^2): {ok}; total mass {mass}", corrected="see derived density")
 
 

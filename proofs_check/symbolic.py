@@ -28,6 +28,19 @@ def beta_integral(p: sp.Expr, q: sp.Expr) -> sp.Expr:
     return sp.gammasimp(sp.hyperexpand(raw))
 
 
+def beta_kernel_integral(integrand: sp.Expr, t: sp.Symbol, p: sp.Expr, q: sp.Expr) -> sp.Expr:
+    """int_0^1 integrand dt for an integrand of the form const * t^(p-1) (1-t)^(q-1).
+
+    The constant is computed as integrand / kernel and must come out free of t (else ArithmeticError);
+    the Beta integral itself is done by :func:`beta_integral`. This avoids sympy's slow Meijer-G route.
+    """
+    kernel = t ** (p - 1) * (1 - t) ** (q - 1)
+    const = sp.simplify(sp.powsimp(sp.expand_power_base(integrand / kernel, force=True), force=True))
+    if const.has(t):
+        raise ArithmeticError(f"integrand is not a Beta kernel: remaining factor {const}")
+    return sp.simplify(const * beta_integral(p, q))
+
+
 def chi2_pdf(x: sp.Expr, k: sp.Expr) -> sp.Expr:
     """Density of chi-square with k degrees of freedom (seed 002, eq 5)."""
     k = sp.sympify(k)  # an int k would make k/2 a float
