@@ -186,7 +186,8 @@ def run(args) -> int:
                 mean, se = float(v.mean()), float(v.std(ddof=1) / math.sqrt(v.size))
                 rows.append({"alpha": a, "k": int(k), "eps": eps, "method": m, "mean_error": mean, "se": se,
                              "lower_bound": lb, "bayes_risk": br, "gclip_upper": upper, "G": G,
-                             "ratio_to_lower_bound": mean / lb, "above_bound_z": (mean - lb) / se if se > 0 else math.inf})
+                             "ratio_to_lower_bound": mean / lb,
+                             "above_bound_z": (mean - lb) / se if se > 0 else math.inf})
         # two windows: all k, and the last two decades (less pre-asymptotic: the box [0, 1/2] truncates
         # the first, large steps)
         for span in (math.log10(ks.max() / ks.min()) + 0.01, 2.0):
