@@ -64,11 +64,13 @@ def study_argv(name: str, mode: str, out: Path, seed: int) -> list[str]:
     return [f"--{mode}", "--out", str(out), "--seed", str(seed)]
 
 
-def run_study(name: str, mode: str, root: str, seed: int, force: bool) -> dict:
+def run_study(name: str, mode: str, root: str, seed: int, force: bool, read_only: bool = False) -> dict:
     """Run one study with the cache on; returns its name, status, wall time and cache counts.
 
     A study whose directory holds a completion record for the same configuration (written by any
-    earlier successful run, standalone or from here) is not run again unless ``force``.
+    earlier successful run, standalone or from here) is not run again unless ``force``. With
+    ``read_only`` the study is re-run from the cache alone (tables and figures redrawn; a missing entry
+    raises :class:`heavytail_sim.cache.CacheMiss`) and its completion record is left as it was.
     """
     import importlib
 
@@ -82,14 +84,14 @@ def run_study(name: str, mode: str, root: str, seed: int, force: bool) -> dict:
     out = ensure_dir(study_dir(Path(root), name))
     mod = importlib.import_module(STUDIES[name][0])
     key = config_key(identity(name, mode, seed, getattr(mod, "CONFIGS", {}).get(mode, {})))
-    done = None if force else completed(out, key)
+    done = None if (force or read_only) else completed(out, key)
     if done is not None:
         return {**done, "study": name, "status": "cached"}
     parser = OneLineParser(prog=f"heavytail-sim {name}")
     mod.add_arguments(parser)
     argv = study_argv(name, mode, out, seed)
     args = parser.parse_args(argv)
-    store = ResultCache(Path(root) / ".cache", force=force)
+    store = ResultCache(Path(root) / ".cache", force=force, read_only=read_only)
     log = io.StringIO()
     t0 = time.perf_counter()
     with cache.using(store), silenced(), contextlib.redirect_stdout(log):
@@ -98,7 +100,7 @@ def run_study(name: str, mode: str, root: str, seed: int, force: bool) -> dict:
     write_text(out / f"{name.replace('-', '_')}.log", log.getvalue())
     record = {"study": name, "key": key, "code": code, "wall": wall, "hits": store.hits, "misses": store.misses,
               "command": "heavytail-sim " + " ".join([name] + argv)}
-    if code == 0:
+    if code == 0 and not read_only:
         mark_completed(out, record)
     return {**record, "status": "ran" if code == 0 else "failed"}
 

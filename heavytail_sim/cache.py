@@ -8,6 +8,8 @@ sweep resumes where it stopped and never reads a half-written entry.
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -31,6 +33,8 @@ def _stack() -> list:
 
 
 def _canonical(obj):
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {"__dataclass__": type(obj).__qualname__, **_canonical(dataclasses.asdict(obj))}
     if isinstance(obj, np.ndarray):
         return {"__array__": obj.dtype.str, "shape": list(obj.shape), "data": obj.ravel().tolist()}
     if isinstance(obj, (np.floating, np.integer)):
@@ -41,7 +45,9 @@ def _canonical(obj):
         return [_canonical(v) for v in obj]
     if isinstance(obj, float) and not np.isfinite(obj):
         return repr(obj)
-    return obj
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    raise TypeError(f"cannot key a cache entry on a {type(obj).__name__}: cells take plain data")
 
 
 def config_key(config: dict) -> str:
@@ -50,12 +56,21 @@ def config_key(config: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class ResultCache:
-    """Pickled results under ``root/<key[:2]>/<key>.pkl``; ``force=True`` recomputes and overwrites."""
+class CacheMiss(LookupError):
+    """A read-only cache was asked for something it does not hold."""
 
-    def __init__(self, root: str | os.PathLike, force: bool = False):
+
+class ResultCache:
+    """Pickled results under ``root/<key[:2]>/<key>.pkl``.
+
+    ``force=True`` recomputes and overwrites; ``read_only=True`` never computes: a missing entry raises
+    :class:`CacheMiss` (used to redraw figures from the cache alone).
+    """
+
+    def __init__(self, root: str | os.PathLike, force: bool = False, read_only: bool = False):
         self.root = ensure_dir(root)
         self.force = force
+        self.read_only = read_only
         self.hits = 0
         self.misses = 0
 
@@ -96,6 +111,8 @@ class ResultCache:
         key = config_key(config)
         obj = self.get(key)
         if obj is None:
+            if self.read_only:
+                raise CacheMiss(f"no cached result for {str(config)[:120]}")
             obj = compute()
             self.put(key, obj)
         return obj
@@ -115,3 +132,34 @@ def active() -> ResultCache | None:
     """The innermost active cache, or ``None``."""
     stack = _stack()
     return stack[-1] if stack else None
+
+
+def cell(fn):
+    """Decorator: cache ``fn``'s return value under its name and arguments while a cache is active.
+
+    For the expensive, deterministic parts of a study (a function of its configuration and seed that
+    returns tables or samples); arguments must be plain data (numbers, strings, sequences, dicts,
+    numpy arrays, dataclasses). Without an active cache the function simply runs.
+    """
+    from . import __version__
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        store = active()
+        if store is None:
+            return fn(*args, **kwargs)
+        config = {"cell": f"{_module_name(fn)}.{fn.__qualname__}", "args": list(args), "kwargs": kwargs,
+                  "version": __version__}
+        return store.cached(config, lambda: fn(*args, **kwargs))
+
+    return wrapper
+
+
+def _module_name(fn) -> str:
+    # a study run as ``python -m experiments.x`` has __module__ "__main__": key on its real name
+    import sys
+
+    if fn.__module__ == "__main__":
+        spec = getattr(sys.modules["__main__"], "__spec__", None)
+        return spec.name if spec is not None else "__main__"
+    return fn.__module__

@@ -135,3 +135,28 @@ def test_cache_returns_stored_result_and_keys_on_configuration(tmp_path):
     fresh = simulate(prob, noise, alg, sched, runs=20, steps=300, seed=1)  # outside the block: computed
     assert np.array_equal(fresh.stats["f_avg"]["mean"], first.stats["f_avg"]["mean"])
     assert len(list(tmp_path.rglob("*.pkl"))) == 2 and not list(tmp_path.rglob(".tmp-*"))
+
+
+def test_cell_decorator_caches_plain_data_calls(tmp_path):
+    from heavytail_sim.cache import CacheMiss, ResultCache, cell, using
+
+    calls = []
+
+    @cell
+    def part(cfg, seed, noise):
+        calls.append(seed)
+        return {"value": seed * cfg["scale"]}
+
+    cfg = {"scale": 2.0, "dims": (1, 10)}
+    assert part(cfg, 1, NoiseModel("pareto", 1.5)) == {"value": 2.0}  # no cache active: just runs
+    with using(ResultCache(tmp_path)):
+        part(cfg, 1, NoiseModel("pareto", 1.5))
+        part(cfg, 1, NoiseModel("pareto", 1.5))
+        part(cfg, 2, NoiseModel("pareto", 1.5))
+    assert calls == [1, 1, 2]
+    with using(ResultCache(tmp_path, read_only=True)):
+        assert part(cfg, 2, NoiseModel("pareto", 1.5)) == {"value": 4.0}
+        with pytest.raises(CacheMiss):
+            part(cfg, 3, NoiseModel("pareto", 1.5))
+        with pytest.raises(TypeError):
+            part(cfg, 1, object())

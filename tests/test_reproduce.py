@@ -132,3 +132,29 @@ def test_a_standalone_study_run_is_reused_by_reproduce(fake_study):
     assert rec["status"] == "cached" and rec["command"] == "heavytail-sim fake " + " ".join(argv)
     other_seed = reproduce.run_study("fake", "quick", str(root), 6, force=False)
     assert other_seed["status"] == "ran"
+
+
+def test_figures_redraw_from_cache_alone(fake_study, monkeypatch, capsys):
+    from experiments import figures
+    from heavytail_sim.cli import OneLineParser
+
+    for name in list(reproduce.STUDIES):
+        if name != "fake":
+            monkeypatch.delitem(reproduce.STUDIES, name)
+    root = fake_study / "out"
+    parser = OneLineParser()
+    figures.add_arguments(parser)
+    args = parser.parse_args(["--out", str(root)])
+    from heavytail_sim.errors import UsageError
+    with pytest.raises(UsageError, match="no cache"):
+        figures.run(args)
+    reproduce.run_study("fake", "quick", str(root), 0, force=False)
+    table = (root / "fake" / "fake.md").read_text()
+    (root / "fake" / "fake.md").unlink()
+    assert figures.run(args) == 0  # every simulation comes from the cache
+    assert (root / "fake" / "fake.md").read_text() == table
+    for entry in (root / ".cache").rglob("*.pkl"):  # drop one cell: nothing may be recomputed
+        entry.unlink()
+        break
+    assert figures.run(args) == 1
+    assert "not cached: fake" in capsys.readouterr().err
