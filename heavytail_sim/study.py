@@ -152,3 +152,18 @@ def record_run(module, name: str, args: argparse.Namespace, wall: float, argv: l
     key = config_key(identity(name, mode, getattr(args, "seed", 0), cfg))
     mark_completed(out, {"study": name, "key": key, "code": 0, "wall": wall, "hits": 0, "misses": 0,
                          "command": "heavytail-sim " + " ".join([name] + argv)})
+
+
+def write_table(frame, out: Path, name: str, digits: int = 4) -> None:
+    """``<out>/<name>.csv`` and its markdown twin ``<name>.md``, both written atomically."""
+    from .io import write_csv, write_text
+
+    write_csv(frame, Path(out) / f"{name}.csv")
+    write_text(Path(out) / f"{name}.md", markdown_table(frame, digits))
+
+
+def read_table(out: Path, name: str):
+    """The CSV table ``<out>/<name>.csv`` as a DataFrame (for findings and redrawing)."""
+    import pandas as pd
+
+    return pd.read_csv(Path(out) / f"{name}.csv")

@@ -15,12 +15,12 @@ TINY = {"var_n": 20_000, "var_d": 4, "var_reps": 3, "hist_d": 20, "hist_n": 2_00
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("noise")
-    saved = nd.CONFIG["quick"]
-    nd.CONFIG["quick"] = TINY
+    saved = nd.CONFIGS["quick"]
+    nd.CONFIGS["quick"] = TINY
     try:
         rc = nd.run(argparse.Namespace(mode="quick", out=str(out), seed=2))
     finally:
-        nd.CONFIG["quick"] = saved
+        nd.CONFIGS["quick"] = saved
     return rc, out
 
 
@@ -54,3 +54,9 @@ def test_bad_out(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert main(["noise", "--out", str(blocker / "sub")]) == 2
+
+
+def test_finding_sentence(tiny_run):
+    _, out = tiny_run
+    text = nd.finding(out)
+    assert text.startswith("The empirical variance of Gaussian noise settles") and "n^" in text

@@ -15,12 +15,12 @@ TINY = {"runs_a": 20_000, "runs_curve": 1_000, "runs_b": 2_000, "runs_c": 4_000}
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("update_dist")
-    saved = update_dist.CONFIG["quick"]
-    update_dist.CONFIG["quick"] = TINY
+    saved = update_dist.CONFIGS["quick"]
+    update_dist.CONFIGS["quick"] = TINY
     try:
         rc = update_dist.run(argparse.Namespace(mode="quick", out=str(out), seed=1))
     finally:
-        update_dist.CONFIG["quick"] = saved
+        update_dist.CONFIGS["quick"] = saved
     return rc, out
 
 
@@ -72,3 +72,9 @@ def test_unwritable_out_is_a_usage_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert main(["update-dist", "--out", str(blocker / "sub")]) == 2
+
+
+def test_finding_sentence(tiny_run):
+    _, out = tiny_run
+    text = update_dist.finding(out)
+    assert "Thm 1 holds" in text and "m = 2, 3, 5, 10, 50, 200" in text
