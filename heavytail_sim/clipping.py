@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
-from numba.extending import register_jitable
+from numba import njit
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def gclip_factor(norm, tau):
     """Factor min(tau / ||m||, 1) of GClip (seed 000, eq GClip); 1 for a zero vector."""
     if norm <= tau:
@@ -13,7 +13,7 @@ def gclip_factor(norm, tau):
     return tau / norm
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def cclip_scalar(m, tau):
     """min(tau / |m|, 1) m for one coordinate (seed 000, eq CClip)."""
     if m > tau:

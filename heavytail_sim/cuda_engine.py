@@ -8,9 +8,12 @@ What is shared with the CPU engine (:mod:`heavytail_sim.engine`), written once:
   engine calls them from ``njit`` code, the kernels below from CUDA, where numba compiles them as
   device functions.
 * The scalar helpers they call (``rng.xoro_uniform``, ``noise.draw_local``, ``problems.coord_grad``,
-  ``clipping.gclip_factor`` ...) stay ``@njit(inline="always")`` functions; numba.cuda compiles a CPU
-  dispatcher called from device code as a device function of the same Python source (numba-cuda's
-  ``CUDATypingContext.resolve_value_type``; tested upstream as ``test_cpu_dispatcher``).
+  ``clipping.gclip_factor``, ``schedules.eta_at`` ...) stay ``@njit(inline="always")`` functions;
+  numba.cuda compiles a CPU dispatcher called from device code as a device function of the same Python
+  source (``CUDATypingContext.resolve_value_type`` in numba and numba-cuda; upstream test
+  ``test_cpu_dispatcher``). Measured alternatives: ``register_jitable(inline="always")`` helpers fail to
+  compile in numba-cuda 0.30.4 when one inlined helper calls another (their arguments type as
+  ``omitted``), and ``register_jitable`` without inlining cost ~13% of the CPU engine's throughput.
 * Seeding: run r's xoroshiro128+ state is row r of ``rng.seed_states(seed, R)``, the generator is
   ``rng.xoro_uniform`` on both backends, so every run draws the same numbers on CPU and GPU.
 * The schedule buffer is filled on the host by ``engine.schedule_block`` (the CPU's ``pow``) and copied
@@ -25,13 +28,20 @@ is a per-run row of such an array in global memory (no per-thread allocation on 
 Expected differences from the CPU: libdevice's pow/log/sin/cos and NVVM's fused multiply-adds round
 differently from the CPU's libm in the last bits, so trajectories agree to floating-point accuracy,
 not bitwise. Under ``NUMBA_ENABLE_CUDASIM=1`` (numba's CUDA simulator, which must be set before numba
-is imported) the kernels run as Python on the CPU, for tiny correctness tests only.
+is imported) the kernels run as Python on the CPU, for tiny correctness tests only (~10^3
+coordinate-steps/s). There the shared functions run as plain Python with every ``njit`` helper replaced
+by its Python source (:func:`as_python`): called from Python, a compiled helper would hand its uint64
+generator state back as a Python int, which numba then retypes as int64 and the stream goes wrong.
 """
 from __future__ import annotations
 
+import math
 import os
+import types
+import warnings
 
 import numpy as np
+from numba.core.dispatcher import Dispatcher
 
 from .engine import run_errors, schedule_block, step_block
 from .errors import UsageError
@@ -95,13 +105,58 @@ def require_device() -> str:
     return desc
 
 
+class _IEEEMath:
+    """``math`` for code run as Python in the simulator: nan where ``math`` raises (cos(inf)), as compiled
+    code gives, so that a diverging run is frozen and counted instead of crashing the simulation."""
+
+    def __getattr__(self, name):
+        f = getattr(math, name)
+        if not callable(f):
+            return f
+
+        def ieee(*args):
+            try:
+                return f(*args)
+            except ValueError:
+                return math.nan
+        return ieee
+
+
+def as_python(fn, _memo=None):
+    """``fn`` (a plain or ``njit`` function) rebuilt to run as plain Python, every numba dispatcher and
+    package function it calls (recursively) replaced in the same way; used under the CUDA simulator."""
+    memo = {} if _memo is None else _memo
+    if isinstance(fn, Dispatcher):
+        fn = fn.py_func
+    if fn in memo:
+        return memo[fn]
+    glb = dict(fn.__globals__)
+    new = types.FunctionType(fn.__code__, glb, fn.__name__, fn.__defaults__, fn.__closure__)
+    memo[fn] = new
+    for name in fn.__code__.co_names:
+        obj = glb.get(name)
+        if isinstance(obj, Dispatcher) or (isinstance(obj, types.FunctionType)
+                                           and obj.__module__.startswith("heavytail_sim")):
+            glb[name] = as_python(obj, memo)
+        elif obj is math:
+            glb[name] = _IEEEMath()
+    return new
+
+
 _KERNELS = {}
+# what the kernels call for one run: the engine's shared functions on a GPU, their plain-Python rebuilds
+# under the simulator (module globals, looked up when a kernel is compiled or, simulated, run)
+_step = step_block
+_run_errors = run_errors
 
 
 def kernels():
     """(advance, errors) CUDA kernels, compiled lazily on first launch."""
+    global _step, _run_errors
     if not _KERNELS:
         _cuda()
+        if simulator_enabled():
+            _step, _run_errors = as_python(step_block), as_python(run_errors)
 
         @cuda.jit
         def advance(k, n, x, xbar, m, v, rng, alive, gsum,
@@ -109,7 +164,7 @@ def kernels():
                     nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf, zbuf):
             r = cuda.grid(1)
             if r < x.shape[0] and alive[r]:
-                alive[r] = step_block(r, k + 1, n, x, xbar, m, v, rng, gsum,
+                alive[r] = _step(r, k + 1, n, x, xbar, m, v, rng, gsum,
                                       pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
                                       nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf, zbuf[r])
 
@@ -117,7 +172,7 @@ def kernels():
         def errors(k, x, xbar, alive, gsum, pkind, h, xs, pc, pw, out):
             r = cuda.grid(1)
             if r < x.shape[0]:
-                run_errors(r, k, x, xbar, alive, gsum, pkind, h, xs, pc, pw, out)
+                _run_errors(r, k, x, xbar, alive, gsum, pkind, h, xs, pc, pw, out)
 
         _KERNELS["advance"], _KERNELS["errors"] = advance, errors
     return _KERNELS["advance"], _KERNELS["errors"]
@@ -185,9 +240,12 @@ class DeviceRuns:
             # a copy on the default stream waits for the previous launch, which still reads sched_dev
             self.sched_dev.copy_to_device(self.sched_host)
             try:
-                advance[self.blocks, self.tpb](k, n, self.x, self.xbar, self.m, self.v, self.rng, self.alive,
-                                               self.gsum, *self.pargs, *self.nargs, *self.aargs, self.tau_vec,
-                                               self.sched_dev, self.zbuf)
+                with warnings.catch_warnings():
+                    if simulator_enabled():  # numpy scalars warn on the uint64 wrap-around xoroshiro relies on
+                        warnings.simplefilter("ignore", RuntimeWarning)
+                    advance[self.blocks, self.tpb](k, n, self.x, self.xbar, self.m, self.v, self.rng, self.alive,
+                                                   self.gsum, *self.pargs, *self.nargs, *self.aargs, self.tau_vec,
+                                                   self.sched_dev, self.zbuf)
             except AttributeError as exc:
                 raise _compile_error(exc) from exc
             k += n
@@ -197,7 +255,11 @@ class DeviceRuns:
         _, errors = kernels()
         pk, h, xs, pc, pw = self.pargs[:5]
         try:
-            errors[self.blocks, self.tpb](k, self.x, self.xbar, self.alive, self.gsum, pk, h, xs, pc, pw, self.out)
+            with warnings.catch_warnings():
+                if simulator_enabled():  # overflow of diverged runs' errors to inf, as on the device
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                errors[self.blocks, self.tpb](k, self.x, self.xbar, self.alive, self.gsum, pk, h, xs, pc, pw,
+                                              self.out)
         except AttributeError as exc:
             raise _compile_error(exc) from exc
         return self.out.copy_to_host()

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
-from numba.extending import register_jitable
 
 from .errors import UsageError
 from .rng import seed_states, xoro_uniform
@@ -35,7 +34,7 @@ KINDS = {"gaussian": GAUSSIAN, "pareto": PARETO, "stable": STABLE, "student_t": 
          "cauchy": CAUCHY, "bernoulli": BERNOULLI}
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def draw_local(s0, s1, kind, a, ia, s):
     """One noise value from a generator state held in locals: returns (value, s0, s1).
 
@@ -78,7 +77,7 @@ def draw_local(s0, s1, kind, a, ia, s):
     return (s * (a - 1.0) if u < a else s * a), s0, s1
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def draw(state, r, kind, a, s):
     """One noise value of ``kind`` (tail parameter ``a``, scale ``s``) from run ``r`` of a state array."""
     x, state[r, 0], state[r, 1] = draw_local(state[r, 0], state[r, 1], kind, a, 1.0 / a, s)

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba.extending import register_jitable
+from numba import njit
 
 from .errors import UsageError
 from .noise import NoiseModel
@@ -26,7 +26,7 @@ PROBLEM_KINDS = {"quadratic": QUADRATIC, "ripple": RIPPLE}
 PROJ_NONE, PROJ_BOX, PROJ_BALL = 0, 1, 2
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def coord_value(kind, h, c, w, t):
     """f_i at offset ``t = x_i - xstar_i``."""
     if kind == RIPPLE:
@@ -34,7 +34,7 @@ def coord_value(kind, h, c, w, t):
     return 0.5 * h * t * t
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def coord_grad(kind, h, c, w, t):
     """df_i/dx_i at offset ``t = x_i - xstar_i``."""
     if kind == RIPPLE:

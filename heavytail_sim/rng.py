@@ -8,7 +8,7 @@ never depend on which thread advances it: results are bit-identical whatever the
 from __future__ import annotations
 
 import numpy as np
-from numba.extending import register_jitable
+from numba import njit
 
 _U11 = np.uint64(11)
 _U14 = np.uint64(14)
@@ -20,12 +20,12 @@ _U64 = np.uint64(64)
 _INV_2_53 = 1.0 / 9007199254740992.0
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def _rotl(x, k):
     return (x << k) | (x >> (_U64 - k))
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def xoro_next(s0, s1):
     """One xoroshiro128+ step on a state held in two local uint64 words: returns (bits, s0, s1).
 
@@ -37,21 +37,21 @@ def xoro_next(s0, s1):
     return result, _rotl(s0, _U55) ^ s1 ^ (s1 << _U14), _rotl(s1, _U36)
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def xoro_uniform(s0, s1):
     """A double uniform on the open interval (0, 1) from the top 53 bits of one draw: (u, s0, s1)."""
     x, s0, s1 = xoro_next(s0, s1)
     return (np.float64(x >> _U11) + 0.5) * _INV_2_53, s0, s1
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def next_u64(state, r):
     """Advance run ``r``'s state (row of a ``(R, 2)`` uint64 array) and return 64 random bits."""
     x, state[r, 0], state[r, 1] = xoro_next(state[r, 0], state[r, 1])
     return x
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def uniform(state, r):
     """Like :func:`xoro_uniform`, for run ``r`` of a ``(R, 2)`` state array."""
     u, state[r, 0], state[r, 1] = xoro_uniform(state[r, 0], state[r, 1])

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba.extending import register_jitable
+from numba import njit
 
 from .errors import UsageError
 
@@ -57,7 +57,7 @@ class Schedule:
                 float(self.tau0), float(self.tau_shift), float(self.tau_power))
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def eta_at(k, eta0, shift, power):
     if power == 0.0:
         return eta0
@@ -66,7 +66,7 @@ def eta_at(k, eta0, shift, power):
     return eta0 / (k + shift) ** power
 
 
-@register_jitable(inline="always")
+@njit(inline="always")
 def tau_at(k, tau0, shift, power):
     if power == 0.0:
         return tau0
