@@ -484,8 +484,8 @@ def figure_local_slopes(curves: dict, select, algs, title: str, xlabel: str, the
     from matplotlib.lines import Line2D
 
     handles, labels = axes[0].get_legend_handles_labels()
-    handles += [Line2D([], [], color="k", ls="--"), Line2D([], [], color="C0", ls=":")]
-    labels += ["theory exponent (Table 1)", "transient model V(tau_k)/k over the fit window"]
+    handles += [Line2D([], [], color="k", ls="--"), Line2D([], [], color="0.4", ls=":")]
+    labels += ["theory exponent (Table 1)", "transient model: local slope of V(tau_k)/k"]
     fig.legend(handles, labels, loc="lower right", bbox_to_anchor=(0.98, 0.08), fontsize=8)
     fig.suptitle(title, fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 0.95))
@@ -650,8 +650,16 @@ def run(args) -> int:
         return theory.sgd_median_exponent(a) if (alg == "sgd" and a is not None) else \
             theory.strongly_convex_exponent(schedule_alpha(a))
 
-    def sc_model(alg, kind, a):
-        return choose_c(kind, a)[1] if alg == "gclip" else None
+    def sc_model(d):
+        def model(alg, kind, a):
+            # the transient model is per coordinate: exact form for GClip in d = 1 and CClip (tau_i = c k^(1/a))
+            if not ((d == 1 and alg == "gclip") or alg == "cclip"):
+                return None
+            alpha, c = schedule_alpha(a), choose_c(kind, a)[0]
+            ks = np.geomspace(10, cfg["sc_steps"][d] / 10 ** 0.25, 25)
+            return ks, np.array([theory.transient_exponent(kind, alpha, 1.0, c, 1.0 / alpha, k / 10 ** 0.25,
+                                                           k * 10 ** 0.25, 6) for k in ks])
+        return model
 
     def nc_theory(alg, a):
         return theory.nonconvex_exponent(schedule_alpha(a))
@@ -666,7 +674,7 @@ def run(args) -> int:
         fig = figure_local_slopes(sc_curves, lambda alg, k, a, d=d: (d, alg, k, a),
                                   ("gclip",) if d == 1 else ("gclip", "cclip"),
                                   f"Local slopes (half-decade windows) of the mean error, strongly convex d={d}, "
-                                  "95% bootstrap bands", "iteration k (window centre)", sc_theory, sc_model,
+                                  "95% bootstrap bands", "iteration k (window centre)", sc_theory, sc_model(d),
                                   cfg, args.seed)
         save_figure(fig, out / f"sc_local_slopes_d{d}.png")
     fig = figure_curves(nc_curves, lambda alg, k, a: (alg, k, a), ("gclip", "cclip", "sgd"),

@@ -61,13 +61,16 @@ def loglog_curve(ax, k, y, label: str, band=None, theory_slope: float | None = N
 
 
 def local_slope_panel(ax, k_mid, slope, low=None, high=None, theory: float | None = None,
-                      label: str = "", model: float | None = None, **kw) -> None:
+                      label: str = "", model=None, **kw) -> None:
     """Local slopes against k (log x axis) with a bootstrap band, the theory exponent as a dashed line
-    and, optionally, a model's prediction for the fit window as a dotted line."""
+    and, optionally, a model's prediction as a dotted line: a number (horizontal line) or a tuple
+    ``(k, slope)`` of arrays (a curve)."""
     (line,) = ax.semilogx(k_mid, slope, marker="o", ms=3, label=label, **kw)
     if low is not None and high is not None:
         ax.fill_between(k_mid, low, high, color=line.get_color(), alpha=0.15, lw=0)
     if theory is not None and math.isfinite(theory):
         ax.axhline(theory, color="k", ls="--", lw=1)
-    if model is not None and math.isfinite(model):
+    if isinstance(model, tuple):
+        ax.semilogx(model[0], model[1], color=line.get_color(), ls=":", lw=1.3)
+    elif model is not None and math.isfinite(model):
         ax.axhline(model, color=line.get_color(), ls=":", lw=1)

@@ -6,6 +6,7 @@ Exponents are those of the error after k iterations (strongly convex: E f(x_bar_
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -156,6 +157,17 @@ def _stable_tail_constant(a: float) -> float:
     return math.gamma(a) * math.sin(math.pi * a / 2.0) / math.pi
 
 
+@functools.lru_cache(maxsize=32)
+def _stable_clipped_table(a: float) -> tuple[np.ndarray, np.ndarray]:
+    """Grid t in [0, 200] and int_0^t 4 s P(X > s) ds for the standard symmetric stable law (cached)."""
+    from scipy.integrate import cumulative_trapezoid
+    from scipy.stats import levy_stable
+
+    grid = np.concatenate([np.linspace(0.0, 1.0, 400, endpoint=False), np.geomspace(1.0, _STABLE_SWITCH, 1200)])
+    integrand = 4.0 * grid * levy_stable.sf(grid, a, 0.0)
+    return grid, np.concatenate([[0.0], cumulative_trapezoid(integrand, grid)])
+
+
 def clipped_second_moment(kind: str, index: float, scale: float, tau) -> np.ndarray:
     """V(tau) = E min(X^2, tau^2) for one symmetric noise coordinate, vectorised over tau.
 
@@ -178,14 +190,8 @@ def clipped_second_moment(kind: str, index: float, scale: float, tau) -> np.ndar
 
         out = norm.cdf(tau) - norm.cdf(-tau) - 2 * tau * norm.pdf(tau) + tau ** 2 * 2 * norm.sf(tau)
     elif kind == "stable":
-        from scipy.integrate import cumulative_trapezoid
-        from scipy.stats import levy_stable
-
         a = index
-        grid = np.concatenate([np.linspace(0.0, 1.0, 400, endpoint=False),
-                               np.geomspace(1.0, _STABLE_SWITCH, 1200)])
-        integrand = 4.0 * grid * levy_stable.sf(grid, a, 0.0)
-        cum = np.concatenate([[0.0], cumulative_trapezoid(integrand, grid)])
+        grid, cum = _stable_clipped_table(float(a))
         C = _stable_tail_constant(a)
         below = np.interp(np.minimum(tau, _STABLE_SWITCH), grid, cum)
         above = 4.0 * C * (np.maximum(tau, _STABLE_SWITCH) ** (2 - a) - _STABLE_SWITCH ** (2 - a)) / (2 - a)
