@@ -23,7 +23,9 @@ import sys
 
 import numpy as np
 
+from heavytail_sim.cache import cell
 from heavytail_sim.cli import standalone
+from heavytail_sim.study import add_study_arguments, derive_seed, read_table, resolve, write_table
 
 HELP = "Global vs coordinate-wise clipping against dimension (seed 000 Lemma 4, Cor 1, Thm 3)"
 DESCRIPTION = HELP + ". Writes lemma4/dimension/exponents tables (CSV + markdown) and two PNGs."
@@ -43,13 +45,7 @@ MAX_COORD_STEPS = 1.2e8  # per configuration: caps runs at large d (d = 1000 get
 
 
 def add_arguments(parser) -> None:
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", dest="mode", action="store_const", const="quick", help="small run (default)")
-    mode.add_argument("--full", dest="mode", action="store_const", const="full", help="the committed run")
-    parser.set_defaults(mode="quick")
-    parser.add_argument("--out", default=None, help="output dir (default figures/dimension or "
-                        "figures/quick/dimension)")
-    parser.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    add_study_arguments(parser, "dimension")
 
 
 def scales(d: int, scaling: str) -> np.ndarray:
@@ -57,10 +53,7 @@ def scales(d: int, scaling: str) -> np.ndarray:
     return np.ones(d) if scaling == "equal" else 1.0 / np.arange(1, d + 1)
 
 
-def _seed(*parts: int) -> int:
-    return int(np.random.SeedSequence([int(p) for p in parts]).generate_state(1)[0])
-
-
+@cell
 def lemma4_table(dims, n: int, seed: int):
     """Exact and Monte Carlo E||xi||^alpha against Lemma 4's bounds."""
     import pandas as pd
@@ -78,7 +71,7 @@ def lemma4_table(dims, n: int, seed: int):
                 B = np.array([abs_moment("pareto", a, x, ALPHA) for x in s]) ** (1 / ALPHA)
                 lo, hi = lemma4_bounds(B, ALPHA)
                 exact = norm_moment_exact(noise, d, ALPHA)
-                mc = norm_moment_mc(noise, d, ALPHA, n, _seed(seed, ti, si, d))
+                mc = norm_moment_mc(noise, d, ALPHA, n, derive_seed(seed, ti, si, d))
                 rows.append({"tail_index": a, "scaling": sc, "d": d, "exact": exact, "mc_mean": mc["mean"],
                              "mc_se": mc["se"], "mc_se_valid": mc["finite_variance"], "mc_median": mc["median"],
                              "mc_n": mc["n"], "lemma4_lower": lo, "lemma4_upper": hi,
@@ -104,6 +97,7 @@ def _methods(d: int, s: np.ndarray):
     return fixed, fams, consts
 
 
+@cell
 def simulate_dimension(dims, steps: int, runs: int, seed: int, progress=None):
     """Per-run final errors ``raw[(scaling, method)][d]`` (runs,) and a row per (scaling, d, method)."""
     from heavytail_sim.algorithms import Algorithm
@@ -122,7 +116,7 @@ def simulate_dimension(dims, steps: int, runs: int, seed: int, progress=None):
             prob = quadratic(d, 1.0, 1.0, x0=s)
             noise = NoiseModel("pareto", SIM_TAIL, tuple(s))
             fixed, fams, consts = _methods(d, s)
-            seed_eval, seed_tune = _seed(seed, si, d, 0), _seed(seed, si, d, 1)
+            seed_eval, seed_tune = derive_seed(seed, si, d, 0), derive_seed(seed, si, d, 1)
 
             def run_one(alg, sched, sd):
                 res = simulate(prob, noise, Algorithm(alg), sched, runs=R, steps=steps, seed=sd,
@@ -150,12 +144,10 @@ def simulate_dimension(dims, steps: int, runs: int, seed: int, progress=None):
 def run(args) -> int:
     import pandas as pd
 
-    from experiments.lower_bound import markdown_table
-    from heavytail_sim.io import check_writable_file, ensure_dir, save_figure, write_csv, write_text
+    from heavytail_sim.io import check_writable_file, save_figure
     from heavytail_sim.rates import fit_exponent
 
-    cfg = CONFIGS[args.mode]
-    out = ensure_dir(args.out or ("figures/dimension" if args.mode == "full" else "figures/quick/dimension"))
+    cfg, out = resolve(args, CONFIGS, "dimension")
     names = ("lemma4", "dimension", "exponents", "ratios")
     for name in names:
         for ext in (".csv", ".md"):
@@ -172,7 +164,7 @@ def run(args) -> int:
     span = math.log10(dims.max() / dims.min()) + 0.01
     for (sc, name), per_d in raw.items():
         fit = fit_exponent(dims, [per_d[d] for d in cfg["dims"]], "mean", decades=span, n_boot=cfg["n_boot"],
-                           seed=_seed(args.seed, 7), paired=False)
+                           seed=derive_seed(args.seed, 7), paired=False)
         ev = table[(table.scaling == sc) & (table.method == name)].set_index("d")
         # theory exponents: log-log slope over d of each bound's constant
         bound = {"gclip_thm1": ev.G ** 2, "gclip_cor1": ev.G_cor1 ** 2, "cclip_thm3": ev.B_2 ** 2,
@@ -200,8 +192,7 @@ def run(args) -> int:
     fit_df = fit_df.sort_values(["scaling", "method"]).reset_index(drop=True)
 
     for name, frame in (("lemma4", lem), ("dimension", table), ("exponents", fit_df), ("ratios", ratios)):
-        write_csv(frame, out / f"{name}.csv")
-        write_text(out / f"{name}.md", markdown_table(frame))
+        write_table(frame, out, name)
     save_figure(_figure_lemma4(lem), out / "lemma4.png")
     save_figure(_figure_dimension(ev, ratios, cfg["steps"]), out / "dimension.png")
 
@@ -294,6 +285,23 @@ def _figure_dimension(ev, ratios, steps: int):
     fig.suptitle(f"Global (GClip) vs coordinate-wise (CClip) clipping on f = ||x||²/2, independent heavy-tailed noise")
     fig.tight_layout(rect=(0, 0.1, 1, 0.94))
     return fig
+
+
+def finding(out: Path) -> str:
+    """One sentence from the tables in ``out``."""
+    fits = read_table(out, "exponents").set_index(["scaling", "method"])
+    rat = read_table(out, "ratios")
+    big = rat[(rat.scaling == "equal") & (rat.d == rat.d.max())].iloc[0]
+
+    def exp(sc, m):
+        r = fits.loc[(sc, m)]
+        return f"{r.exponent_in_d:.2f} [{r.ci_low:.2f}, {r.ci_high:.2f}]"
+
+    return (f"With equal coordinate scales the error at fixed k grows in d with exponent {exp('equal', 'cclip_thm3')} "
+            f"for CClip (Thm 3) and {exp('equal', 'gclip_thm1')} for GClip (Thm 1); at d = {int(big.d)} the "
+            f"tuned GClip/CClip error ratio is {big.err_ratio_tuned:.1f}, near the sharp bound ratio "
+            f"{big.bound_ratio_sharp:.0f} and far below Cor 1's {big.bound_ratio_cor1:.0f} (Cor 1 overstates it by a "
+            f"factor d).")
 
 
 if __name__ == "__main__":

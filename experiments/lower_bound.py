@@ -23,7 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from heavytail_sim.cache import cell
 from heavytail_sim.cli import standalone
+from heavytail_sim.study import (add_study_arguments, derive_seed, markdown_table, read_table,  # noqa: F401
+                                 resolve, write_table)
 
 HELP = "Lower bound of seed 000 Thm 4: exact construction, Lemma 7, GClip/SGD/estimators vs eps^2/64"
 DESCRIPTION = HELP + ". Writes construction/lemma7/lower_bound/exponents tables (CSV + markdown) and two PNGs."
@@ -42,25 +45,7 @@ LEMMA7_FIXED_EPS = 1.0 / 32.0
 
 
 def add_arguments(parser) -> None:
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", dest="mode", action="store_const", const="quick", help="small run (default)")
-    mode.add_argument("--full", dest="mode", action="store_const", const="full", help="the committed run")
-    parser.set_defaults(mode="quick")
-    parser.add_argument("--out", default=None, help="output dir (default figures/lower_bound or "
-                        "figures/quick/lower_bound)")
-    parser.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
-
-
-def markdown_table(frame, digits: int = 4) -> str:
-    """A pandas DataFrame as a GitHub markdown table (floats with ``digits`` significant digits)."""
-    def fmt(v):
-        if isinstance(v, (float, np.floating)):
-            return "nan" if not np.isfinite(v) and np.isnan(v) else f"{v:.{digits}g}"
-        return str(v)
-
-    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join(lines) + "\n"
+    add_study_arguments(parser, "lower_bound")
 
 
 def k_grid(k_max: int, per_decade: int, k_min: int = 10) -> np.ndarray:
@@ -69,10 +54,7 @@ def k_grid(k_max: int, per_decade: int, k_min: int = 10) -> np.ndarray:
     return np.unique(np.round(np.logspace(math.log10(k_min), math.log10(k_max), n)).astype(np.int64))
 
 
-def _seed(*parts: int) -> int:
-    return int(np.random.SeedSequence([int(p) for p in parts]).generate_state(1)[0])
-
-
+@cell
 def construction_table(alphas=(1.1, 1.2, 1.35, 1.5, 1.65, 1.8, 1.9, 2.0), n_eps: int = 9):
     """Exact checks of the oracle on [0, 1/2]: max |E g - grad f| and max E|g|^alpha per (alpha, eps)."""
     import pandas as pd
@@ -97,6 +79,7 @@ def construction_table(alphas=(1.1, 1.2, 1.35, 1.5, 1.65, 1.8, 1.9, 2.0), n_eps:
     return pd.DataFrame(rows)
 
 
+@cell
 def lemma7_table(k_max: int, per_decade: int):
     """Optimal-test success probability vs Lemma 7's bound for eps = eps(k) and a fixed eps."""
     import pandas as pd
@@ -117,6 +100,7 @@ def lemma7_table(k_max: int, per_decade: int):
     return pd.DataFrame(rows)
 
 
+@cell
 def simulate_errors(alpha: float, ks: np.ndarray, runs: int, seed: int, ai: int) -> dict:
     """Per-run nu-paired errors: ``out[method][c]`` is an array (runs,) of (e_nu0 + e_nu1)/2 at ks[c].
 
@@ -138,7 +122,7 @@ def simulate_errors(alpha: float, ks: np.ndarray, runs: int, seed: int, ai: int)
         per_nu = {m: [] for m in out}
         for nu in (0, 1):
             inst = lower_bound_instance(alpha, eps, nu)
-            s = _seed(seed, ai, c, nu)
+            s = derive_seed(seed, ai, c, nu)
             for m in SIM_METHODS:  # same seed: both methods see the same oracle bits (paired comparison)
                 res = simulate(inst.problem, inst.noise, Algorithm(m), scheds[m], runs=runs, steps=k,
                                seed=s, checkpoints=[k], keep_raw=True, progress=False)
@@ -153,12 +137,11 @@ def simulate_errors(alpha: float, ks: np.ndarray, runs: int, seed: int, ai: int)
 def run(args) -> int:
     import pandas as pd
 
-    from heavytail_sim.io import check_writable_file, ensure_dir, save_figure, write_csv, write_text
+    from heavytail_sim.io import check_writable_file, save_figure
     from heavytail_sim.lower_bound import bayes_risk, construction_G, eps_for_k, lower_bound_value
     from heavytail_sim.rates import fit_exponent
 
-    cfg = CONFIGS[args.mode]
-    out = ensure_dir(args.out or ("figures/lower_bound" if args.mode == "full" else "figures/quick/lower_bound"))
+    cfg, out = resolve(args, CONFIGS, "lower_bound")
     names = ("construction", "lemma7", "lower_bound", "exponents")
     for name in names:
         for ext in (".csv", ".md"):
@@ -193,7 +176,7 @@ def run(args) -> int:
         for span in (math.log10(ks.max() / ks.min()) + 0.01, 2.0):
             for m in SIM_METHODS + COUNT_METHODS:
                 fit = fit_exponent(ks, raw[m], "mean", decades=span, n_boot=cfg["n_boot"],
-                                   seed=_seed(args.seed, ai, 99), paired=False)
+                                   seed=derive_seed(args.seed, ai, 99), paired=False)
                 fits.append({"alpha": a, "method": m, "exponent": fit.slope, "ci_low": fit.ci_low,
                              "ci_high": fit.ci_high, "theory": rate, "k_lo": int(fit.k_lo),
                              "k_hi": int(fit.k_hi), "n_points": fit.n_points})
@@ -206,8 +189,7 @@ def run(args) -> int:
     fit_df = pd.DataFrame(fits)
 
     for name, frame in zip(names, (cons, lem, table, fit_df)):
-        write_csv(frame, out / f"{name}.csv")
-        write_text(out / f"{name}.md", markdown_table(frame))
+        write_table(frame, out, name)
     save_figure(_figure_errors(table, ks), out / "lower_bound.png")
     save_figure(_figure_lemma7(lem), out / "lemma7.png")
 
@@ -295,6 +277,20 @@ def _figure_lemma7(lem):
     fig.suptitle("Seed 000 Lemma 7: best test of ν from k samples vs the lemma's bound (line at 3/4)")
     fig.tight_layout(rect=(0, 0.16, 1, 0.95))
     return fig
+
+
+def finding(out: Path) -> str:
+    """One sentence from the tables in ``out``."""
+    tab = read_table(out, "lower_bound")
+    fits = read_table(out, "exponents")
+    g = fits[(fits.method == "gclip")]
+    g = g[g.k_lo == g.k_lo.max()] if len(g) else g
+    parts = ", ".join(f"{r.exponent:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}] vs {r.theory:.3f} (alpha={r.alpha:g})"
+                      for r in g.itertuples())
+    ratio = tab.groupby("method").ratio_to_lower_bound.min()
+    return (f"Every method stays above the lower bound eps^2/64 (smallest ratio: "
+            f"{', '.join(f'{m} {v:.1f}x' for m, v in ratio.items())}), and GClip's error decays with the "
+            f"exponents {parts}, so the upper and lower bounds meet in rate.")
 
 
 if __name__ == "__main__":

@@ -50,5 +50,6 @@ def test_run_writes_outputs(tmp_path, monkeypatch):
     assert np.isfinite(ev.mean_error).all()
     grid = table[table.seed == "tune"]
     assert len(grid) == 2 * len(TINY["dims"]) * 2 * len(study.C_GRID)
+    assert "grows in d with exponent" in study.finding(tmp_path)
     fits = pd.read_csv(tmp_path / "exponents.csv")
     assert (fits.ci_low <= fits.exponent_in_d).all() and (fits.exponent_in_d <= fits.ci_high).all()

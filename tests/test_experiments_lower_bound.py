@@ -53,6 +53,7 @@ def test_run_writes_outputs(tmp_path, monkeypatch):
     table = pd.read_csv(tmp_path / "lower_bound.csv")
     assert set(table.method) == {"gclip", "sgd", "bayes", "mle"}
     assert (table.ratio_to_lower_bound > 1).all()
+    assert "stays above the lower bound" in study.finding(tmp_path)
     fits = pd.read_csv(tmp_path / "exponents.csv")
     exact = fits[fits.method == "bayes_risk_exact"]
     # the exact Bayes risk is 7.9-8.0 eps^2/64 at every k, so its slope is the theory's to ~1e-3
