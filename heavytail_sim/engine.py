@@ -4,8 +4,10 @@ Design:
 
 * State lives in ``(R, d)`` arrays (iterate, average, momentum, second moment) plus one xoroshiro state
   per run; nothing of length K is ever stored, so memory is O(R d + R + checkpoints).
-* ``step_run`` advances one run by a block of steps. It is the single definition of every update rule
-  (seed 000 Alg 1 / Sec 3, seed 002 eq 1-4); ``_advance`` calls it under ``prange`` over runs.
+* ``step_block`` advances one run by a block of steps. It is the single definition of every update rule
+  (seed 000 Alg 1 / Sec 3, seed 002 eq 1-4); ``_advance`` calls it (through ``step_run``) under
+  ``prange`` over runs, and the GPU backend (``backend="cuda"``, :mod:`heavytail_sim.cuda_engine`) from
+  one CUDA thread per run. ``run_errors`` and ``fill_schedule`` are shared the same way.
 * The schedule (eta_k, tau_k, Adam's bias corrections) is evaluated once per step for all runs, into a
   small fixed buffer, rather than once per run.
 * The Python driver advances all runs from one log-spaced checkpoint to the next, then reduces the
