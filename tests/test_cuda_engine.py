@@ -20,10 +20,11 @@ from test_engine import CONFIGS  # every algorithm, noise law, projection and pr
 
 from heavytail_sim import schedules
 from heavytail_sim.algorithms import Algorithm
-from heavytail_sim.engine import Simulation, simulate
+from heavytail_sim.engine import METRICS, Simulation, simulate
 from heavytail_sim.errors import UsageError
 from heavytail_sim.noise import NoiseModel
 from heavytail_sim.problems import quadratic
+from heavytail_sim.reference import simulate_reference
 
 RUNS, SEED = 3, 5
 KS = [1, 4, 11, 17]
@@ -86,6 +87,13 @@ def test_simulated_cuda_backend_reproduces_cpu_runs(tmp_path):
     assert max_rel_diff(sim, cpu) <= 1e-12
     assert not cpu["sgd-diverging/alive/130"].any()  # the divergence case really diverges
     assert cpu["sgd-diverging/alive/50"].all()
+    # and directly against the slow numpy reference (heavytail_sim.reference), with test_engine's
+    # tolerance for libm and summation-order differences
+    for name, (prob, noise, alg, sched) in CONFIGS.items():
+        ref = simulate_reference(prob, noise, alg, sched, runs=RUNS, steps=KS[-1], seed=SEED, checkpoints=KS)
+        for q, metric in enumerate(METRICS):
+            got = np.array([sim[f"{name}/errors/{k}"][q] for k in KS])
+            np.testing.assert_allclose(got, ref[metric], rtol=1e-9, atol=1e-12, err_msg=f"{name} {metric}")
 
 
 def _real_gpu() -> tuple[bool, str]:
