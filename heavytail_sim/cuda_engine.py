@@ -36,7 +36,6 @@ generator state back as a Python int, which numba then retypes as int64 and the 
 from __future__ import annotations
 
 import math
-import os
 import types
 import warnings
 
@@ -51,8 +50,10 @@ SCHEDULE_BLOCK = 4096  # steps per launch: amortises the launch and the schedule
 
 
 def simulator_enabled() -> bool:
-    """True when numba's CUDA simulator is switched on (``NUMBA_ENABLE_CUDASIM=1``)."""
-    return os.environ.get("NUMBA_ENABLE_CUDASIM", "0") not in ("", "0")
+    """True when numba's CUDA simulator is switched on (``NUMBA_ENABLE_CUDASIM=1`` when numba was imported)."""
+    from numba.core import config
+
+    return bool(config.ENABLE_CUDASIM)
 
 
 def _numpy_shim() -> bool:
