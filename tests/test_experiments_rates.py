@@ -134,3 +134,14 @@ def test_cache_round_trip_and_absence(tmp_path):
     assert np.array_equal(hit["k"], np.arange(3)) and float(hit["wall"]) == 1.5
     assert study.Cache(tmp_path / "c", "quick", 1).get("cell") is None  # another seed is another entry
     assert study.Cache(None, "quick", 0).get("cell") is None
+
+
+def test_parts_and_noises_selection():
+    cfg = dict(study.CONFIGS["quick"], parts="sc10,nc", noises="pareto1.8,gaussian")
+    parts, noises = study.selected(cfg)
+    assert parts == {"sc10", "nc"} and noises == (("pareto", 1.8), ("gaussian", None))
+    assert study.selected(dict(cfg, noises="all"))[1] == study.NOISES
+    with pytest.raises(UsageError):
+        study.selected(dict(cfg, parts="sc3"))
+    with pytest.raises(UsageError):
+        study.selected(dict(cfg, noises="pareto1.9"))
