@@ -456,6 +456,17 @@ def _window(curve: Curve, decades: float) -> tuple[float, float]:
     return kmax / 10 ** decades, kmax
 
 
+def _legend_entries(axes) -> tuple[list, list]:
+    """Unique (handle, label) pairs over all panels, in order of appearance."""
+    handles, labels = [], []
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    return handles, labels
+
+
 def figure_curves(curves: dict, noises, select, algs, title: str, xlabel: str, ylabel: str, theory_fn,
                   decades: float, sgd_median: bool = True):
     from heavytail_sim.plotting import loglog_curve, panel_grid
@@ -478,11 +489,11 @@ def figure_curves(curves: dict, noises, select, algs, title: str, xlabel: str, y
         ax.set_xlabel(xlabel, fontsize=8)
         ax.set_ylabel(ylabel, fontsize=8)
         ax.tick_params(labelsize=7)
-    handles, labels = axes[0].get_legend_handles_labels()
+    handles, labels = _legend_entries(axes)
     from matplotlib.lines import Line2D
 
     handles.append(Line2D([], [], color="k", ls=":"))
-    labels.append("theory slope (Table 1), drawn through the curve")
+    labels.append("theory slope (Table 1), 1.6x above the curve's end")
     handles.append(Line2D([], [], color="0.85", lw=6))
     labels.append("fit window")
     fig.legend(handles, labels, loc="lower right", bbox_to_anchor=(0.98, 0.08), fontsize=8)
@@ -492,7 +503,7 @@ def figure_curves(curves: dict, noises, select, algs, title: str, xlabel: str, y
 
 
 def figure_local_slopes(curves: dict, noises, select, algs, title: str, xlabel: str, theory_fn, model_fn,
-                        cfg: dict, seed: int, ylim=(-1.6, 0.4)):
+                        cfg: dict, seed: int, ylim=(-1.6, 0.4), model_legend: bool = True):
     from heavytail_sim.plotting import local_slope_panel, panel_grid
     from heavytail_sim.rates import local_slope_bands
 
@@ -514,9 +525,12 @@ def figure_local_slopes(curves: dict, noises, select, algs, title: str, xlabel: 
         ax.set_ylim(*ylim)
     from matplotlib.lines import Line2D
 
-    handles, labels = axes[0].get_legend_handles_labels()
-    handles += [Line2D([], [], color="k", ls="--"), Line2D([], [], color="0.4", ls=":")]
-    labels += ["theory exponent (Table 1)", "transient model: local slope of V(tau_k)/k"]
+    handles, labels = _legend_entries(axes)
+    handles.append(Line2D([], [], color="k", ls="--"))
+    labels.append("theory exponent (Table 1)")
+    if model_legend:
+        handles.append(Line2D([], [], color="0.4", ls=":"))
+        labels.append("transient model: local slope of V(tau_k)/k")
     fig.legend(handles, labels, loc="lower right", bbox_to_anchor=(0.98, 0.08), fontsize=8)
     fig.suptitle(title, fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 0.95))
@@ -723,7 +737,7 @@ def run(args) -> int:
         fig = figure_local_slopes(nc_curves, noises, lambda alg, k, a: (alg, k, a), ("gclip", "cclip"),
                                   f"Local slopes (one-decade windows) in K, non-convex ripple d={NC_DIM}, "
                                   "95% bootstrap bands", "horizon K (window centre)", nc_theory, lambda *_: None,
-                                  cfg, args.seed, ylim=(-0.8, 0.0))
+                                  cfg, args.seed, ylim=(-0.8, 0.0), model_legend=False)
         save_figure(fig, out / "nc_local_slopes.png")
     if exp_data:
         save_figure(figure_expectation(exp_data, sc_curves, cfg), out / "sgd_expectation.png")
