@@ -42,14 +42,15 @@ TAIL = 1.5            # Pareto tail index a: E|xi|^p < inf iff p < 1.5
 SCALE_RANGE = (1.0, 0.01)
 RATIO_EPS = (1e-8, 1e-3, 1e-1)  # RMSProp eps values for the h_Adam / h_clip study (1e-8: the usual default)
 RATIO_BETA2 = 0.99
+TAU_MULTS = (1 / 64, 1 / 16, 1 / 4, 1.0, 4.0, 16.0)  # GClip/CClip thresholds in units of ||B||_2 / B_i
 STEPS_KEY = {"quadratic": "quad_steps", "ripple": "ripple_steps"}
 CONFIGS = {
     "quick": {"quad_d": 100, "quad_steps": 1000, "ripple_d": 10, "ripple_steps": 2000,
-              "eta_lo": 1e-4, "eta_hi": 1.0, "per_decade": 2, "tau_mults": (0.0625, 0.25, 1.0, 4.0, 16.0),
+              "eta_lo": 1e-4, "eta_hi": 10 ** 0.5, "per_decade": 2, "tau_mults": TAU_MULTS,
               "tune_seeds": 2, "tune_runs": 8, "eval_seeds": 3, "eval_runs": 32,
               "ratio_runs": 8, "ratio_steps": 1000},
     "full": {"quad_d": 100, "quad_steps": 4000, "ripple_d": 10, "ripple_steps": 10000,
-             "eta_lo": 1e-4, "eta_hi": 1.0, "per_decade": 3, "tau_mults": (0.0625, 0.25, 1.0, 4.0, 16.0),
+             "eta_lo": 1e-4, "eta_hi": 10 ** (2 / 3), "per_decade": 3, "tau_mults": TAU_MULTS,
              "tune_seeds": 2, "tune_runs": 24, "eval_seeds": 5, "eval_runs": 100,
              "ratio_runs": 32, "ratio_steps": 5000},
 }
@@ -240,6 +241,7 @@ def local_min_value(c: float = 0.5, w: float = 4.0) -> float:
 
 def plot_final(summary):
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
     for ax, pname in zip(axes, ("quadratic", "ripple")):
@@ -251,6 +253,7 @@ def plot_final(summary):
             ax.plot(r["median"], i, "o", color="k", ms=4)
         ax.set_yticks(y, [LABEL[m] for m in sub.method])
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # minor labels collide on a one-decade axis
         ax.set_xlabel("final f(x_K) - f*   (dot: median, thick: 95% CI, thin: 10%-90%)")
         ax.set_title(f"{pname}: final error after tuning")
         ax.grid(alpha=0.3, which="both", axis="x")
@@ -366,7 +369,7 @@ def header(cfg: dict, args) -> str:
             f"Final f(x_K) - f* over {cfg['eval_seeds']} evaluation seeds x {cfg['eval_runs']} runs "
             f"(tuned on {cfg['tune_seeds']} other seeds x {cfg['tune_runs']} runs, eta log grid "
             f"{cfg['eta_lo']:g}..{cfg['eta_hi']:g}, {cfg['per_decade']}/decade; GClip/CClip tau multipliers "
-            f"{cfg['tau_mults']} of ||B||_2 / B_i). Statistic: median over pooled runs with a distribution-free "
+            f"{', '.join(f'{m:g}' for m in cfg['tau_mults'])} of ||B||_2 / B_i). Statistic: median over pooled runs with a distribution-free "
             "95% CI; q10/q90 quantiles; per-seed median range.\n\n")
 
 

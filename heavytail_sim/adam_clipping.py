@@ -142,7 +142,7 @@ def _rmsprop_ratio_kernel(steps, x0, pkind, h, xs, pc, pw, nkind, na, ns, eta, b
                 counts[r, _bin(lu, u_lo, u_w, nu), _bin(ratio, r_lo, r_w, nr)] += 1
                 # the engine's rmsprop update with beta1 = 0 (m_k = g_k), same operation order
                 v[i] = b2 * v[i] + (1.0 - b2) * g * g
-                x[i] = x[i] - eta * (g / (math.sqrt(v[i]) + eps))
+                x[i] = x[i] - eta * g / (math.sqrt(v[i]) + eps)
         for i in range(d):
             x_out[r, i] = x[i]
         stats[r, 0], stats[r, 1], stats[r, 2], stats[r, 3] = rmin, rmax, umin, umax
@@ -198,7 +198,8 @@ def record_rmsprop_ratios(problem: Problem, noise: NoiseModel, eta: float, beta2
     """Run RMSProp (beta1 = 0, constant eta) and record h_Adam / h_clip under seed 000 Sec 3.1's mapping.
 
     The trajectories use the engine's random streams (run r of ``seed``) and update order, so they are
-    the engine's ``rmsprop`` trajectories; every (step, coordinate) pair of every run is recorded.
+    the engine's ``rmsprop`` trajectories (bit for bit while the two write the update the same way;
+    ``tests/test_adam_clipping.py`` checks it); every (step, coordinate) pair of every run is recorded.
     """
     _check_problem(problem, beta2, eps, eta)
     if runs < 1 or steps < 1:
@@ -253,5 +254,5 @@ def rmsprop_ratios_reference(problem: Problem, noise: NoiseModel, eta: float, be
         u[:, k] = math.sqrt(1.0 - beta2) * np.abs(g) / D
         rho[:, k] = eps / D
         v = beta2 * v + (1.0 - beta2) * g * g
-        x = x - eta * (g / (np.sqrt(v) + eps))
+        x = x - eta * g / (np.sqrt(v) + eps)
     return ratio, u, rho, x

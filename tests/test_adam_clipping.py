@@ -72,7 +72,8 @@ def test_kernel_matches_numpy_reference_and_engine():
     hist = np.bincount(np.clip(((ratio - lo) / w).astype(int), 0, nb - 1).ravel(), minlength=nb)
     np.testing.assert_array_equal(rec.ratio_histogram(), hist)
     assert rec.formula_error < 1e-14  # direct ratio vs (*): rounding only
-    # the kernel's trajectories are the engine's rmsprop (beta1 = 0) trajectories
+    # the kernel's trajectories are the engine's rmsprop (beta1 = 0) trajectories, bit for bit: if the
+    # engine rewrites its update arithmetic, mirror it in adam_clipping._rmsprop_ratio_kernel
     sim = Simulation(QUAD, QUAD_NOISE, Algorithm("rmsprop", beta2=0.99, eps=1e-3), constant(0.05), 5, 11)
     sim.advance_to(60)
     np.testing.assert_array_equal(sim.x, rec.x_final)
