@@ -12,7 +12,9 @@ RMSProp's parameters to
 and claims (1/2) h_clip <= h_Adam <= 2 h_clip. (The seed's text, 000 lines ~204-215, is garbled: the
 denominator of h_Adam reads "e+sqrt(beta2 v_k + (1-beta2)|g_k|^2)", eta_k's fraction is lost and tau_k
 reads "e+sqrt(beta2 v_k) / (1-beta2)" with the square root of 1 - beta2 lost in extraction; we use the
-reconstruction above, which is SPEC section 2's, and the only one under which the ratio is bounded.)
+reconstruction above, which is SPEC section 2's. Read literally, tau_k = D / (1 - beta2) would make the
+ratio tend to sqrt(1 - beta2) as |g| grows (0.1 for beta2 = 0.99), so no beta2-free constant such as
+the seed's 1/2 could hold; the square root is the reading under which the seed's claim makes sense.)
 
 Exact constants. Put D = eps + sqrt(beta2 v), u = sqrt(1 - beta2) |g| / D and rho = eps / D in (0, 1].
 Then tau_k / |g| = 1 / u and (1 - beta2) g^2 = u^2 D^2, so

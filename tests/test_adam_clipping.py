@@ -119,3 +119,13 @@ def test_bad_input():
         ac.record_rmsprop_ratios(quadratic(2, projection="ball", radius=1.0), QUAD_NOISE, eta=0.01)
     with pytest.raises(UsageError):
         ac.record_rmsprop_ratios(QUAD, QUAD_NOISE, eta=0.01, runs=0)
+
+
+def test_literal_garbled_threshold_has_no_beta2_free_bound():
+    # the seed's extracted text drops the square root in tau_k; with tau_k = D / (1 - beta2) the ratio
+    # tends to sqrt(1 - beta2) for large |g|, below the claimed 1/2 for beta2 = 0.99 (module docstring)
+    beta2, eps, v, g = 0.99, 1e-8, 1.0, 1e6
+    D = eps + math.sqrt(beta2 * v)
+    ratio = ac.h_adam(g, v, 1.0, beta2, eps) / ac.h_clip(g, 1.0 / D, D / (1.0 - beta2))
+    assert ratio == pytest.approx(math.sqrt(1 - beta2), rel=1e-6)  # O(D / (sqrt(1-beta2) g)) = 1e-5 off
+    assert ratio < ac.SEED_INTERVAL[0]
