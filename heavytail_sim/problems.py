@@ -6,7 +6,9 @@ and makes f* exact:
 * ``quadratic``: f(x) = sum_i h_i t_i^2 / 2; mu = min h, L = max h, f* = 0.
 * ``ripple`` (smooth, non-convex): f(x) = sum_i h_i (t_i^2 / 2 + c (1 - cos(w t_i))).
   f >= sum h_i t_i^2 / 2 >= 0 with equality only at xstar, so f* = 0 exactly; f'' ranges over
-  h_i (1 +- c w^2), so L = max h (1 + c w^2) and f is non-convex when c w^2 > 1 (spurious local minima).
+  h_i (1 +- c w^2), so L = max h (1 + c w^2) and f is non-convex when c w^2 > 1. It has spurious
+  stationary points (local minima) only where t + c w sin(w t) = 0 has non-zero roots: c = 0.5, w = 4
+  has one at |t| ~ 1.380, the default c = 1, w = 2 has none (non-convex, yet every descent path ends at 0).
 
 A problem may carry a projection set (box or ball) for projected methods (seed 001, App A).
 """
