@@ -35,6 +35,7 @@ def test_writes_every_output(tiny_run):
                  "adam_clip_ratio.md", "adam_clip_ratio_hist.csv", "curves.png", "final_error.png",
                  "adam_clip_ratio.png"):
         assert (out / name).stat().st_size > 0, name
+    assert "Median final error" in acclip.finding(out) and "[1/2, 1]" in acclip.finding(out)
 
 
 def test_comparison_table_is_consistent(tiny_run):
