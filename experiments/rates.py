@@ -78,8 +78,8 @@ def add_arguments(parser) -> None:
     add_study_arguments(parser, "rates", quick_help="all cells, coarse: horizons 10^4, minutes on 2 cores (default)",
                         full_help="publication run: horizons 10^6 (d=1) / 10^5 (d=10), about an hour on 2 cores")
     parser.add_argument("--cache", default=None, metavar="DIR",
-                        help="dir for per-cell raw results (.npz), reused when present (lets an interrupted run "
-                             "resume or figures be redrawn without simulating; not needed normally)")
+                        help="simulation cache dir (heavytail_sim.cache): finished simulations are stored there and "
+                             "reused, so an interrupted run resumes and figures can be redrawn without simulating")
 
 
 # ----------------------------------------------------------------------------------------------- setup
@@ -145,29 +145,6 @@ def cell_seed(master: int, key: str) -> int:
     return derive_seed(master, zlib.crc32(key.encode())) % 2 ** 31
 
 
-class Cache:
-    """Optional on-disk store of raw per-cell results, keyed by mode, seed and cell key."""
-
-    def __init__(self, root, mode: str, seed: int):
-        self.root = None if root is None else Path(root)
-        self.tag = f"{mode}-s{seed}"
-        if self.root is not None:
-            self.root.mkdir(parents=True, exist_ok=True)
-
-    def _path(self, key: str) -> Path:
-        return self.root / f"{self.tag}-{zlib.crc32(key.encode()):08x}.npz"
-
-    def get(self, key: str):
-        if self.root is None or not self._path(key).exists():
-            return None
-        with np.load(self._path(key), allow_pickle=False) as z:
-            return {n: z[n] for n in z.files}
-
-    def put(self, key: str, **arrays) -> None:
-        if self.root is not None:
-            np.savez(self._path(key), **arrays)
-
-
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
@@ -185,7 +162,7 @@ class Curve:
     runs: int
 
 
-def sc_cell(d: int, alg: str, kind: str, a, cfg: dict, seed: int, cache: Cache) -> Curve:
+def sc_cell(d: int, alg: str, kind: str, a, cfg: dict, seed: int) -> Curve:
     """Strongly convex cell: raw f_avg at log checkpoints."""
     from heavytail_sim.algorithms import Algorithm
     from heavytail_sim.engine import simulate
@@ -198,9 +175,6 @@ def sc_cell(d: int, alg: str, kind: str, a, cfg: dict, seed: int, cache: Cache) 
         int(round(cfg["sc_runs"][d] * runs_factor(kind, a)))
     steps = cfg["sc_steps"][d]
     key = f"sc|{d}|{alg}|{kind}|{a}|{runs}|{steps}|{cfg['per_decade']}"
-    hit = cache.get(key)
-    if hit is not None:
-        return Curve(hit["k"], hit["raw"], True, float(hit["wall"]), runs)
     alpha = schedule_alpha(a)
     c, _ = choose_c(kind, a)
     if alg == "gclip":
@@ -211,9 +185,7 @@ def sc_cell(d: int, alg: str, kind: str, a, cfg: dict, seed: int, cache: Cache) 
         sched = sgd_decreasing(MU)
     res = simulate(quadratic(d, MU, L_D[d]), NoiseModel(kind, alpha, 1.0), Algorithm(alg), sched, runs, steps,
                    seed=cell_seed(seed, key), checkpoints=cfg["per_decade"], keep_raw=True)
-    raw = res.raw["f_avg"]
-    cache.put(key, k=res.checkpoints, raw=raw, wall=res.wall_time)
-    return Curve(res.checkpoints, raw, True, res.wall_time, runs)
+    return Curve(res.checkpoints, res.raw["f_avg"], True, res.wall_time, runs)
 
 
 def horizons(cfg: dict) -> np.ndarray:
@@ -222,7 +194,7 @@ def horizons(cfg: dict) -> np.ndarray:
     return np.unique(np.round(np.logspace(math.log10(lo), math.log10(hi), n)).astype(np.int64))
 
 
-def nc_cell(alg: str, kind: str, a, cfg: dict, seed: int, cache: Cache) -> Curve:
+def nc_cell(alg: str, kind: str, a, cfg: dict, seed: int) -> Curve:
     """Non-convex cell: for each horizon K its own runs with the Thm 2 schedule for K; raw avg_grad_sq at K."""
     from heavytail_sim.algorithms import Algorithm
     from heavytail_sim.engine import simulate
@@ -232,9 +204,6 @@ def nc_cell(alg: str, kind: str, a, cfg: dict, seed: int, cache: Cache) -> Curve
 
     runs, Ks = cfg["nc_runs"], horizons(cfg)
     key = f"nc|{NC_DIM}|{alg}|{kind}|{a}|{runs}|{','.join(map(str, Ks))}"
-    hit = cache.get(key)
-    if hit is not None:
-        return Curve(hit["k"], list(hit["raw"]), False, float(hit["wall"]), runs)
     prob = ripple(NC_DIM)
     f0 = float(prob.value(prob.x0)) - prob.fstar
     alpha = schedule_alpha(a)
@@ -252,11 +221,10 @@ def nc_cell(alg: str, kind: str, a, cfg: dict, seed: int, cache: Cache) -> Curve
                        checkpoints=[K], keep_raw=True)
         raws.append(res.raw["avg_grad_sq"][0])
         wall += res.wall_time
-    cache.put(key, k=Ks, raw=np.array(raws), wall=wall)
     return Curve(Ks, raws, False, wall, runs)
 
 
-def expectation_samples(alg: str, a: float, cfg: dict, seed: int, cache: Cache) -> np.ndarray:
+def expectation_samples(alg: str, a: float, cfg: dict, seed: int) -> np.ndarray:
     """f(x_k) - f* at k = exp_k for exp_runs runs of SGD or GClip (c = 1), d = 1, stable noise of index a."""
     from heavytail_sim.algorithms import Algorithm
     from heavytail_sim.engine import simulate
@@ -265,15 +233,10 @@ def expectation_samples(alg: str, a: float, cfg: dict, seed: int, cache: Cache) 
     from heavytail_sim.schedules import sgd_decreasing, theorem1
 
     key = f"exp|{alg}|{a}|{cfg['exp_runs']}|{cfg['exp_k']}"
-    hit = cache.get(key)
-    if hit is not None:
-        return hit["f"]
     sched = theorem1(a, 1.0, MU) if alg == "gclip" else sgd_decreasing(MU)
     res = simulate(quadratic(1, MU, MU), NoiseModel("stable", a, 1.0), Algorithm(alg), sched, cfg["exp_runs"],
                    cfg["exp_k"], seed=cell_seed(seed, key), checkpoints=[cfg["exp_k"]], keep_raw=True)
-    f = res.raw["f_last"][0]
-    cache.put(key, f=f, wall=res.wall_time)
-    return f
+    return res.raw["f_last"][0]
 
 
 def sample_mean_curves(f: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
@@ -306,7 +269,7 @@ def fit_rows(curve: Curve, base: dict, theory_by_stat: dict, cfg: dict, tol: flo
     return rows
 
 
-def run_strongly_convex(cfg: dict, dims, noises, seed: int, cache: Cache, tol: float):
+def run_strongly_convex(cfg: dict, dims, noises, seed: int, tol: float):
     from heavytail_sim import theory
 
     rows, curves = [], {}
@@ -328,7 +291,7 @@ def run_strongly_convex(cfg: dict, dims, noises, seed: int, cache: Cache, tol: f
                     cur = curves[(d, "gclip", kind, a)]
                     note = "d=1: identical to GClip (same runs)"
                 else:
-                    cur = sc_cell(d, alg, kind, a, cfg, seed, cache)
+                    cur = sc_cell(d, alg, kind, a, cfg, seed)
                 curves[(d, alg, kind, a)] = cur
                 base = {"setting": f"strongly convex d={d}", "algorithm": alg, "noise": kind,
                         "a": math.nan if a is None else a, "schedule_alpha": alpha,
@@ -353,7 +316,7 @@ def run_strongly_convex(cfg: dict, dims, noises, seed: int, cache: Cache, tol: f
     return rows, curves
 
 
-def run_nonconvex(cfg: dict, noises, seed: int, cache: Cache, tol: float):
+def run_nonconvex(cfg: dict, noises, seed: int, tol: float):
     from heavytail_sim import theory
 
     rows, curves = [], {}
@@ -362,7 +325,7 @@ def run_nonconvex(cfg: dict, noises, seed: int, cache: Cache, tol: float):
         cells.append(("sgd", "gaussian", None))
     for alg, kind, a in cells:
         t0 = time.perf_counter()
-        cur = nc_cell(alg, kind, a, cfg, seed, cache)
+        cur = nc_cell(alg, kind, a, cfg, seed)
         curves[(alg, kind, a)] = cur
         alpha = schedule_alpha(a)
         th = theory.nonconvex_exponent(alpha)
@@ -380,7 +343,7 @@ def run_nonconvex(cfg: dict, noises, seed: int, cache: Cache, tol: float):
     return rows, curves
 
 
-def run_expectation(cfg: dict, seed: int, cache: Cache, tol: float):
+def run_expectation(cfg: dict, seed: int, tol: float):
     """Growth exponent in n of the median (over groups) of the sample mean of n runs' f(x_k) - f*."""
     from heavytail_sim import theory
     from heavytail_sim.rates import fit_exponent, verdict
@@ -388,7 +351,7 @@ def run_expectation(cfg: dict, seed: int, cache: Cache, tol: float):
     rows, data = [], {}
     for a in EXP_TAILS:
         for alg in ("sgd", "gclip"):
-            f = expectation_samples(alg, a, cfg, seed, cache)
+            f = expectation_samples(alg, a, cfg, seed)
             ns, means = sample_mean_curves(f, cfg["exp_groups"])
             data[(alg, a)] = (ns, means)
             fit = fit_exponent(ns, means, "median", cfg["decades"], None, cfg["n_boot"],
@@ -406,7 +369,7 @@ def run_expectation(cfg: dict, seed: int, cache: Cache, tol: float):
     return rows, data
 
 
-def run_constants(cfg: dict, seed: int, cache: Cache):
+def run_constants(cfg: dict, seed: int):
     """Projected GClip on |x| <= 2 with Thm 1's exact schedule; mean error vs 16 G^2/(mu (k+1)^(2(p-1)/p))."""
     from heavytail_sim import theory
     from heavytail_sim.algorithms import Algorithm
@@ -424,14 +387,10 @@ def run_constants(cfg: dict, seed: int, cache: Cache):
         G, Gerr = theory.ball_G(MU, radius, kind, 2.0 if a is None else a, 1.0, p)
         prob = quadratic(1, MU, MU, x0=1.0, projection="ball", radius=radius)
         key = f"const|{kind}|{a}|{cfg['const_runs']}|{cfg['const_steps']}"
-        hit = cache.get(key)
-        if hit is None:
-            res = simulate(prob, NoiseModel(kind, 2.0 if a is None else a, 1.0), Algorithm("gclip"),
-                           theorem1(p, G, MU), cfg["const_runs"], cfg["const_steps"], seed=cell_seed(seed, key),
-                           checkpoints=cfg["per_decade"], keep_raw=True)
-            hit = {"k": res.checkpoints, "raw": res.raw["f_avg"], "wall": res.wall_time}
-            cache.put(key, **hit)
-        k, raw = hit["k"], hit["raw"]
+        res = simulate(prob, NoiseModel(kind, 2.0 if a is None else a, 1.0), Algorithm("gclip"),
+                       theorem1(p, G, MU), cfg["const_runs"], cfg["const_steps"], seed=cell_seed(seed, key),
+                       checkpoints=cfg["per_decade"], keep_raw=True)
+        k, raw = res.checkpoints, res.raw["f_avg"]
         mean = raw.mean(axis=1)
         upper = np.quantile(bootstrap_curves(raw, "mean", cfg["n_boot"], cell_seed(seed, "bc" + key)), 0.975, axis=0)
         bound = theory.theorem1_bound(k, p, G, MU)
@@ -649,22 +608,27 @@ def run(args) -> int:
 
     from heavytail_sim import theory
 
-    cache = Cache(args.cache, mode, args.seed)
+    from contextlib import nullcontext
+
+    from heavytail_sim import cache as simcache
+
+    store = simcache.ResultCache(args.cache) if getattr(args, "cache", None) else None
     t0 = time.perf_counter()
     parts, noises = selected(cfg)
     dims = [d for d in (1, 10) if f"sc{d}" in parts]
-    log(f"rates ({mode}): strongly convex cells")
-    sc_rows, sc_curves = run_strongly_convex(cfg, dims, noises, args.seed, cache, tol)
     nc_rows, nc_curves, exp_rows, exp_data, const_rows, const_data = [], {}, [], {}, [], {}
-    if "nc" in parts:
-        log("rates: non-convex cells")
-        nc_rows, nc_curves = run_nonconvex(cfg, noises, args.seed, cache, tol)
-    if "exp" in parts:
-        log("rates: SGD in expectation")
-        exp_rows, exp_data = run_expectation(cfg, args.seed, cache, tol)
-    if "const" in parts:
-        log("rates: Thm 1 constants")
-        const_rows, const_data = run_constants(cfg, args.seed, cache)
+    with simcache.using(store) if store is not None else nullcontext():
+        log(f"rates ({mode}): strongly convex cells")
+        sc_rows, sc_curves = run_strongly_convex(cfg, dims, noises, args.seed, tol)
+        if "nc" in parts:
+            log("rates: non-convex cells")
+            nc_rows, nc_curves = run_nonconvex(cfg, noises, args.seed, tol)
+        if "exp" in parts:
+            log("rates: SGD in expectation")
+            exp_rows, exp_data = run_expectation(cfg, args.seed, tol)
+        if "const" in parts:
+            log("rates: Thm 1 constants")
+            const_rows, const_data = run_constants(cfg, args.seed)
     sim_time = time.perf_counter() - t0
     uniq = {id(c): c.wall for c in list(sc_curves.values()) + list(nc_curves.values())}
     engine_min = sum(uniq.values()) / 60

@@ -126,14 +126,25 @@ def test_unwritable_output_is_a_usage_error(tmp_path):
         study.run(args)
 
 
-def test_cache_round_trip_and_absence(tmp_path):
-    cache = study.Cache(tmp_path / "c", "quick", 0)
-    assert cache.get("cell") is None
-    cache.put("cell", k=np.arange(3), raw=np.ones((3, 2)), wall=1.5)
-    hit = cache.get("cell")
-    assert np.array_equal(hit["k"], np.arange(3)) and float(hit["wall"]) == 1.5
-    assert study.Cache(tmp_path / "c", "quick", 1).get("cell") is None  # another seed is another entry
-    assert study.Cache(None, "quick", 0).get("cell") is None
+def test_cache_lets_a_second_run_redraw_without_simulating(tmp_path, monkeypatch):
+    import heavytail_sim.engine as engine
+
+    monkeypatch.setitem(study.CONFIGS, "quick", dict(TINY, parts="sc1", noises="gaussian"))
+
+    def once(out):
+        args = argparse.Namespace(mode="quick", out=str(tmp_path / out), seed=0, cache=str(tmp_path / "c"),
+                                  overrides=[])
+        assert study.run(args) == 0
+        return pd.read_csv(tmp_path / out / "rates.csv")
+
+    first = once("a")
+
+    def no_simulation(*a, **k):
+        raise AssertionError("simulated although the cache holds every cell")
+
+    monkeypatch.setattr(engine, "_simulate", no_simulation)
+    second = once("b")
+    pd.testing.assert_frame_equal(first, second)
 
 
 def test_parts_and_noises_selection():
