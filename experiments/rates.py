@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import math
+import shlex
 import sys
 import time
 import zlib
@@ -646,7 +647,7 @@ def run(args) -> int:
     exp_frame = pd.DataFrame(exp_rows)
     const_frame = pd.DataFrame(const_rows)
     command = (f"heavytail-sim rates --{mode} --seed {args.seed}" + (f" --out {args.out}" if args.out else "")
-               + "".join(f" --set {o}" for o in (getattr(args, "overrides", None) or [])))
+               + "".join(f" --set {shlex.quote(o)}" for o in (getattr(args, "overrides", None) or [])))
     header = (f"# Table 1 of seed 000, measured ({mode} mode)\n\nCommand: `{command}`; this invocation took "
               f"{sim_time / 60:.1f} min; the engine's simulation time of the Table 1 cells was {engine_min:.1f} min "
               "(2 cores, shared).\n\n"
