@@ -233,18 +233,43 @@ def main() -> int:
     ap.add_argument("--backend", choices=("cpu", "cuda"), default="cpu",
                     help="cpu: engine vs numpy vs noise only (default); cuda: GPU vs 2-thread CPU (see above)")
     ap.add_argument("--smoke", action="store_true", help="with --backend cuda: tiny sizes, allowed on the simulator")
+    ap.add_argument("--readme", action="store_true",
+                    help="also write the table into README.md between the bench:start/bench:end markers")
     args = ap.parse_args()
     if args.backend == "cuda":
         return main_cuda(args)
     print(f"numba {numba.__version__}, numpy {np.__version__}, threads {numba.get_num_threads()}; "
           f"M/s = million coordinate-steps per second")
     print(f"{'noise':>7} {'d':>4} {'R':>5} {'K':>7} {'engine':>8} {'numpy':>8} {'noise':>8} {'a/b':>6} {'c/a':>6}")
+    rows = []
     for kind, a in (("pareto", 1.5), ("stable", 1.5)):
         for d in args.dims:
             r = bench(kind, a, d, args.runs, args.seconds)
+            rows.append(r)
             print(f"{kind:>7} {d:>4} {r['runs']:>5} {r['steps']:>7} {r['engine']:>8.1f} {r['numpy']:>8.1f} "
                   f"{r['noise_only']:>8.1f} {r['a/b']:>6.2f} {r['c/a']:>6.2f}", flush=True)
+    if args.readme:
+        _write_readme(rows)
     return 0
+
+
+def _write_readme(rows: list) -> None:
+    """Replace the README's benchmark table (between its bench markers) with this run's numbers."""
+    import platform
+    from pathlib import Path
+
+    from heavytail_sim.io import write_text
+
+    lines = [f"Measured by `python benchmarks/bench_engine.py --readme` on {platform.processor() or 'this machine'}"
+             f" ({os.cpu_count()} cores), numba {numba.__version__}, numpy {np.__version__}, alpha = 1.5:", "",
+             "| noise | d | engine (a) M/s | numpy (b) M/s | noise only (c) M/s | a/b | c/a |", "|---|---|---|---|---|---|---|"]
+    lines += [f"| {r['noise']} | {r['d']} | {r['engine']:.1f} | {r['numpy']:.1f} | {r['noise_only']:.1f} | "
+              f"{r['a/b']:.2f} | {r['c/a']:.2f} |" for r in rows]
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    text = readme.read_text()
+    head, rest = text.split("<!-- bench:start -->", 1)
+    _, tail = rest.split("<!-- bench:end -->", 1)
+    write_text(readme, head + "<!-- bench:start -->\n" + "\n".join(lines) + "\n<!-- bench:end -->" + tail)
 
 
 if __name__ == "__main__":

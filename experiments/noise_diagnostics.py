@@ -289,9 +289,9 @@ def finding(out: Path) -> str:
     return (f"The empirical variance of Gaussian noise settles (growth exponent "
             f"{g.loc['Gaussian N(0,1)', 'growth_exponent_mean']:.3f}) while for alpha = 1.5 it keeps growing like "
             f"n^{s15.growth_exponent_mean:.2f} +- {s15.growth_exponent_ci95:.2f} (theory {s15.growth_exponent_theory:.2f}); "
-            f"the block estimator in vector form recovers the index ({', '.join(f'{v:.2f}' for v in vec.values)}) "
-            f"while applied to raw norms it returns about 1 whatever the law "
-            f"({', '.join(f'{v:.2f}' for v in norm.values)}).")
+            f"the block estimator in vector form recovers the index "
+            f"({', '.join(f'{law}: {v:.2f}' for law, v in vec.items())}) while applied to raw norms it returns "
+            f"about 1 whatever the law ({', '.join(f'{v:.2f}' for v in norm.values)}).")
 
 
 if __name__ == "__main__":

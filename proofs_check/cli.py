@@ -40,6 +40,18 @@ def run(args: argparse.Namespace) -> int:
     return 1 if crashed else 0
 
 
+def finding(out: Path) -> str:
+    """One sentence from ``<out>/claims.md``: how many claims were verified and refuted."""
+    import re
+
+    text = (Path(out) / "claims.md").read_text(encoding="utf-8")
+    summary = re.search(r"Summary: (.*?) \(of (\d+) claims\)", text)
+    if summary is None:
+        raise ValueError("claims.md has no summary line")
+    return (f"Of {summary.group(2)} claims checked by computation: {summary.group(1)}; each refuted claim is "
+            f"listed with its corrected statement in the errata of claims.md.")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Stand-alone entry point used by ``python -m proofs_check``."""
     parser = argparse.ArgumentParser(prog="python -m proofs_check", description=HELP)

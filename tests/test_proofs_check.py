@@ -275,3 +275,10 @@ def test_mc_lemma4_independent_coordinates():
     lhs = np.mean(np.linalg.norm(g, axis=1) ** alpha)
     coord = np.sum(np.mean(np.abs(g) ** alpha, axis=0))
     assert d ** (alpha / 2 - 1) * coord < lhs < coord
+
+
+def test_finding_sentence_reads_the_report(tmp_path):
+    from proofs_check.cli import finding
+
+    (tmp_path / "claims.md").write_text("# x\n\nSummary: VERIFIED 2, REFUTED 1, UNDECIDED 0, CRASHED 0 (of 3 claims).\n")
+    assert finding(tmp_path).startswith("Of 3 claims checked by computation: VERIFIED 2, REFUTED 1")
