@@ -433,6 +433,16 @@ def _legend_entries(axes) -> tuple[list, list]:
     return handles, labels
 
 
+def _place_legend(fig, handles, labels, n_panels: int, ncols: int = 5) -> None:
+    """Legend in the grid's empty slot when there is one, else in a band below the panels."""
+    if n_panels > ncols and n_panels % ncols:
+        fig.legend(handles, labels, loc="lower right", bbox_to_anchor=(0.98, 0.08), fontsize=8)
+        fig.tight_layout(rect=(0, 0, 1, 0.95))
+    else:
+        fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, 0.0))
+        fig.tight_layout(rect=(0, 0.14, 1, 0.93))
+
+
 def figure_curves(curves: dict, noises, select, algs, title: str, xlabel: str, ylabel: str, theory_fn,
                   decades: float, sgd_median: bool = True):
     from heavytail_sim.plotting import loglog_curve, panel_grid
@@ -462,9 +472,8 @@ def figure_curves(curves: dict, noises, select, algs, title: str, xlabel: str, y
     labels.append("theory slope (Table 1), 1.6x above the curve's end")
     handles.append(Line2D([], [], color="0.85", lw=6))
     labels.append("fit window")
-    fig.legend(handles, labels, loc="lower right", bbox_to_anchor=(0.98, 0.08), fontsize=8)
+    _place_legend(fig, handles, labels, len(noises))
     fig.suptitle(title, fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
     return fig
 
 
@@ -497,9 +506,8 @@ def figure_local_slopes(curves: dict, noises, select, algs, title: str, xlabel: 
     if model_legend:
         handles.append(Line2D([], [], color="0.4", ls=":"))
         labels.append("transient model: local slope of V(tau_k)/k")
-    fig.legend(handles, labels, loc="lower right", bbox_to_anchor=(0.98, 0.08), fontsize=8)
+    _place_legend(fig, handles, labels, len(noises))
     fig.suptitle(title, fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
     return fig
 
 
