@@ -59,7 +59,7 @@ CONFIGS = {
 
 
 def add_arguments(parser) -> None:
-    add_study_arguments(parser, "acclip")
+    add_study_arguments(parser, "acclip", backend=True)
 
 
 def problems(cfg: dict) -> dict:

@@ -45,7 +45,7 @@ MAX_COORD_STEPS = 1.2e8  # per configuration: caps runs at large d (d = 1000 get
 
 
 def add_arguments(parser) -> None:
-    add_study_arguments(parser, "dimension")
+    add_study_arguments(parser, "dimension", backend=True)
 
 
 def scales(d: int, scaling: str) -> np.ndarray:

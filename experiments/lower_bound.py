@@ -45,7 +45,7 @@ LEMMA7_FIXED_EPS = 1.0 / 32.0
 
 
 def add_arguments(parser) -> None:
-    add_study_arguments(parser, "lower_bound")
+    add_study_arguments(parser, "lower_bound", backend=True)
 
 
 def k_grid(k_max: int, per_decade: int, k_min: int = 10) -> np.ndarray:

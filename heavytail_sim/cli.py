@@ -80,7 +80,13 @@ def _run(module, name: str, args: argparse.Namespace, argv: list[str], prog: str
 
     t0 = time.perf_counter()
     try:
-        code = int(module.run(args) or 0)
+        if getattr(args, "backend", None) not in (None, "cpu"):
+            from .engine import use_backend
+
+            with use_backend(args.backend):
+                code = int(module.run(args) or 0)
+        else:
+            code = int(module.run(args) or 0)
     except UsageError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2

@@ -18,7 +18,9 @@ Design:
 from __future__ import annotations
 
 import math
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numba
@@ -272,8 +274,29 @@ class Result:
         return pd.concat(rows, ignore_index=True)
 
 
-def check_backend(backend: str) -> str:
-    """``backend`` if it names one of :data:`BACKENDS`, else ``UsageError``."""
+_DEFAULT_BACKEND = threading.local()
+
+
+@contextmanager
+def use_backend(backend: str):
+    """Inside the block, :func:`simulate` calls that name no backend use ``backend`` (per thread).
+
+    This is how a whole study (``heavytail-sim rates --backend cuda``) moves to the GPU without threading
+    the choice through every function.
+    """
+    check_backend(backend)
+    previous = getattr(_DEFAULT_BACKEND, "name", "cpu")
+    _DEFAULT_BACKEND.name = backend
+    try:
+        yield backend
+    finally:
+        _DEFAULT_BACKEND.name = previous
+
+
+def check_backend(backend: str | None) -> str:
+    """``backend`` (``None``: the one :func:`use_backend` set, else cpu) if it names one of :data:`BACKENDS`."""
+    if backend is None:
+        backend = getattr(_DEFAULT_BACKEND, "name", "cpu")
     if backend not in BACKENDS:
         raise UsageError(f"unknown backend '{backend}' (choose from {', '.join(BACKENDS)})")
     return backend
@@ -351,7 +374,7 @@ class Simulation:
 
 def simulate(problem: Problem, noise: NoiseModel, algorithm: Algorithm, schedule: Schedule, runs: int,
              steps: int, seed: int = 0, checkpoints=10, quantiles=(0.1, 0.9), keep_raw: bool = False,
-             progress: bool | None = None, threads: int | None = None, backend: str = "cpu") -> Result:
+             progress: bool | None = None, threads: int | None = None, backend: str | None = None) -> Result:
     """Simulate ``runs`` independent trajectories for ``steps`` steps and summarise the errors.
 
     ``checkpoints`` is either the number per decade (log spacing) or an explicit increasing sequence of
@@ -359,9 +382,10 @@ def simulate(problem: Problem, noise: NoiseModel, algorithm: Algorithm, schedule
     gradient norms of the problem. ``threads`` sets numba's thread count for this call; results do
     not depend on it. ``backend="cuda"`` runs the same kernels on a GPU, one thread per run, with the same
     random streams (floating-point differences only; see :mod:`heavytail_sim.cuda_engine`); ``UsageError``
-    when there is none. Returns a :class:`Result`.
+    when there is none; ``None`` means cpu unless :func:`use_backend` chose otherwise. Returns a
+    :class:`Result`.
     """
-    check_backend(backend)
+    backend = check_backend(backend)
     if not isinstance(steps, (int, np.integer)) or steps < 1:
         raise UsageError(f"steps must be a positive integer, got {steps}")
     if np.isscalar(checkpoints):

@@ -19,8 +19,9 @@ from .io import ensure_dir
 
 
 def add_study_arguments(parser: argparse.ArgumentParser, name: str, quick_help: str = "small, fast run (default)",
-                        full_help: str = "the run whose outputs are committed under figures/") -> None:
-    """--quick/--full, --out, --seed and --set for study ``name``."""
+                        full_help: str = "the run whose outputs are committed under figures/",
+                        backend: bool = False) -> None:
+    """--quick/--full, --out, --seed and --set for study ``name`` (and --backend if it runs the engine)."""
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", dest="mode", action="store_const", const="quick", help=quick_help)
     mode.add_argument("--full", dest="mode", action="store_const", const="full", help=full_help)
@@ -31,6 +32,10 @@ def add_study_arguments(parser: argparse.ArgumentParser, name: str, quick_help: 
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="override one parameter of the preset (repeatable), e.g. --set runs=200; "
                              "values are Python literals")
+    if backend:
+        parser.add_argument("--backend", choices=("cpu", "cuda"), default="cpu",
+                            help="where the simulations run: cpu (numba, all cores; default) or cuda (a GPU, "
+                                 "same random streams); results agree up to floating-point rounding")
 
 
 def default_out(name: str, mode: str) -> Path:

@@ -46,3 +46,25 @@ def test_console_entry_point_help():
     res = subprocess.run([sys.executable, "-m", "heavytail_sim", "simulate", "--help"], capture_output=True,
                          text=True, timeout=120)
     assert res.returncode == 0 and "--algorithm" in res.stdout and "f_avg" in res.stdout
+
+
+def test_backend_option_reaches_the_engine(monkeypatch):
+    # a study's --backend selects the engine's default backend for every simulation inside the run
+    from heavytail_sim import engine
+    from heavytail_sim.cli import _run
+
+    seen = []
+
+    class Study:
+        CONFIGS = None
+
+        @staticmethod
+        def run(args):
+            seen.append(engine.check_backend(None))
+            return 0
+
+    import argparse
+
+    assert _run(Study, "x", argparse.Namespace(backend="cuda"), [], "t") == 0
+    assert _run(Study, "x", argparse.Namespace(backend="cpu"), [], "t") == 0
+    assert seen == ["cuda", "cpu"] and engine.check_backend(None) == "cpu"

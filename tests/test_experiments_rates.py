@@ -75,6 +75,14 @@ def test_study_writes_every_output(tiny_run):
     assert "Verdict rule" in (out / "rates.md").read_text()
 
 
+def test_finding_counts_the_verdicts(tiny_run):
+    text = study.finding(tiny_run[1])
+    frame = pd.read_csv(tiny_run[1] / "rates.csv")
+    sc = frame[frame.setting.str.startswith("strongly convex") & frame.algorithm.isin(["gclip", "cclip"])
+               & (frame.statistic == "mean")]
+    assert text.startswith(f"{int((sc.verdict == 'agrees').sum())} of {len(sc)} strongly convex")
+
+
 def test_strongly_convex_clip_exponents_match_table1(tiny_run):
     frame = pd.read_csv(tiny_run[1] / "rates.csv")
     sc = frame[frame.setting.str.startswith("strongly") & frame.algorithm.isin(["gclip", "cclip"])
