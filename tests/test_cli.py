@@ -50,9 +50,10 @@ def test_console_entry_point_help():
 
 def test_backend_option_reaches_the_engine(monkeypatch):
     # a study's --backend selects the engine's default backend for every simulation inside the run
-    from heavytail_sim import engine
+    from heavytail_sim import cuda_engine, engine
     from heavytail_sim.cli import _run
 
+    monkeypatch.setattr(cuda_engine, "require_device", lambda: None)  # no GPU here: only the plumbing is tested
     seen = []
 
     class Study:
