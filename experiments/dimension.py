@@ -25,7 +25,7 @@ import numpy as np
 
 from heavytail_sim.cache import cell
 from heavytail_sim.cli import standalone
-from heavytail_sim.study import add_study_arguments, derive_seed, read_table, resolve, write_table
+from heavytail_sim.study import add_study_arguments, check_outputs, derive_seed, read_table, resolve, write_table
 
 HELP = "Global vs coordinate-wise clipping against dimension (seed 000 Lemma 4, Cor 1, Thm 3)"
 DESCRIPTION = HELP + ". Writes lemma4/dimension/exponents tables (CSV + markdown) and two PNGs."
@@ -144,16 +144,11 @@ def simulate_dimension(dims, steps: int, runs: int, seed: int, progress=None):
 def run(args) -> int:
     import pandas as pd
 
-    from heavytail_sim.io import check_writable_file, save_figure
+    from heavytail_sim.io import save_figure
     from heavytail_sim.rates import fit_exponent
 
     cfg, out = resolve(args, CONFIGS, "dimension")
-    names = ("lemma4", "dimension", "exponents", "ratios")
-    for name in names:
-        for ext in (".csv", ".md"):
-            check_writable_file(out / f"{name}{ext}")
-    for fig in ("lemma4.png", "dimension.png"):
-        check_writable_file(out / fig)
+    check_outputs(out, ("lemma4", "dimension", "exponents", "ratios"), ("lemma4.png", "dimension.png"))
 
     lem = lemma4_table(cfg["lemma4_dims"], cfg["mc_samples"], args.seed)
     raw, rows = simulate_dimension(cfg["dims"], cfg["steps"], cfg["runs"], args.seed)

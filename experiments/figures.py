@@ -18,31 +18,20 @@ DESCRIPTION = __doc__
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--quick", dest="mode", action="store_const", const="quick",
-                      help="the outputs of 'reproduce --quick' (default)")
-    mode.add_argument("--full", dest="mode", action="store_const", const="full",
-                      help="the outputs of 'reproduce --full'")
-    p.set_defaults(mode="quick")
-    p.add_argument("--out", default=None, metavar="DIR",
-                   help="root used by reproduce (default figures with --full, figures/quick with --quick)")
-    p.add_argument("--seed", type=int, default=0, help="the seed reproduce used (default 0)")
-    p.add_argument("--only", default=None, metavar="NAMES", help="comma-separated subset of the studies")
+    from experiments.reproduce import add_root_arguments
+
+    add_root_arguments(p, "the outputs of 'reproduce --quick' (default)", "the outputs of 'reproduce --full'")
 
 
 def run(args: argparse.Namespace) -> int:
-    from experiments.reproduce import STUDIES, run_study
+    from experiments.reproduce import STUDIES, run_study, selected_studies
     from heavytail_sim.cache import CacheMiss
     from heavytail_sim.errors import UsageError
 
     root = Path(args.out if args.out is not None else ("figures" if args.mode == "full" else "figures/quick"))
     if not (root / ".cache").is_dir():
         raise UsageError(f"no cache under {root}: run 'heavytail-sim reproduce --{args.mode}' first")
-    names = [n for n in STUDIES if n != "check"] if args.only is None else \
-        [n.strip() for n in args.only.split(",") if n.strip()]
-    unknown = [n for n in names if n not in STUDIES]
-    if unknown:
-        raise UsageError(f"--only: unknown study {', '.join(unknown)} (choose from {', '.join(STUDIES)})")
+    names = selected_studies(args.only, [n for n in STUDIES if n != "check"])
     missing = []
     for name in names:
         t0 = time.perf_counter()

@@ -25,8 +25,8 @@ import numpy as np
 
 from heavytail_sim.cache import cell
 from heavytail_sim.cli import standalone
-from heavytail_sim.study import (add_study_arguments, derive_seed, markdown_table, read_table,  # noqa: F401
-                                 resolve, write_table)
+from heavytail_sim.study import (add_study_arguments, check_outputs, derive_seed, markdown_table,  # noqa: F401
+                                 read_table, resolve, write_table)
 
 HELP = "Lower bound of seed 000 Thm 4: exact construction, Lemma 7, GClip/SGD/estimators vs eps^2/64"
 DESCRIPTION = HELP + ". Writes construction/lemma7/lower_bound/exponents tables (CSV + markdown) and two PNGs."
@@ -137,17 +137,13 @@ def simulate_errors(alpha: float, ks: np.ndarray, runs: int, seed: int, ai: int)
 def run(args) -> int:
     import pandas as pd
 
-    from heavytail_sim.io import check_writable_file, save_figure
+    from heavytail_sim.io import save_figure
     from heavytail_sim.lower_bound import bayes_risk, construction_G, eps_for_k, lower_bound_value
     from heavytail_sim.rates import fit_exponent
 
     cfg, out = resolve(args, CONFIGS, "lower_bound")
     names = ("construction", "lemma7", "lower_bound", "exponents")
-    for name in names:
-        for ext in (".csv", ".md"):
-            check_writable_file(out / f"{name}{ext}")
-    for fig in ("lower_bound.png", "lemma7.png"):
-        check_writable_file(out / fig)
+    check_outputs(out, names, ("lower_bound.png", "lemma7.png"))
 
     cons = construction_table()
     lem = lemma7_table(10 ** 6, cfg["lemma7_per_decade"])

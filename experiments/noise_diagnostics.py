@@ -16,7 +16,7 @@ from pathlib import Path
 
 from heavytail_sim.cache import cell
 from heavytail_sim.cli import standalone
-from heavytail_sim.study import add_study_arguments, read_table, resolve, write_table
+from heavytail_sim.study import add_study_arguments, check_outputs, read_table, resolve, write_table
 
 HELP = "Gradient-noise diagnostics: noise norms, empirical variance vs n, tail-index estimators"
 DESCRIPTION = (HELP + " (seed 000 Fig 2, App H). Writes tables and PNG figures; estimator calibration on "
@@ -246,15 +246,10 @@ def fig_calibration(calib, path):
 
 
 def run(args) -> int:
-    from heavytail_sim.io import check_writable_file
-
     cfg, out = resolve(args, CONFIGS, "noise")
     names = ["variance_vs_n", "variance_growth", "estimator_calibration", "estimators_on_noise"]
     figs = ["fig2be_noise_norms", "fig2cf_variance_vs_n", "estimator_calibration"]
-    for nm in names:
-        check_writable_file(out / f"{nm}.csv")
-    for nm in figs:
-        check_writable_file(out / f"{nm}.png")
+    check_outputs(out, names, [f"{f}.png" for f in figs])
 
     import matplotlib
     matplotlib.use("Agg")

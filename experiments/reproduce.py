@@ -35,18 +35,34 @@ STUDIES = {
 }
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
+def add_root_arguments(p: argparse.ArgumentParser, quick_help: str, full_help: str) -> None:
+    """--quick/--full, --out ROOT, --seed and --only, shared with ``heavytail-sim figures``."""
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--quick", dest="mode", action="store_const", const="quick",
-                      help="every study in its quick mode (default; about 10 minutes on 2 cores)")
-    mode.add_argument("--full", dest="mode", action="store_const", const="full",
-                      help="every study in its full mode: the committed figures")
+    mode.add_argument("--quick", dest="mode", action="store_const", const="quick", help=quick_help)
+    mode.add_argument("--full", dest="mode", action="store_const", const="full", help=full_help)
     p.set_defaults(mode="quick")
     p.add_argument("--out", default=None, metavar="DIR",
                    help="root of the outputs (default figures with --full, figures/quick with --quick)")
     p.add_argument("--seed", type=int, default=0, help="master seed passed to every study (default 0)")
     p.add_argument("--only", default=None, metavar="NAMES",
                    help=f"comma-separated subset of: {', '.join(STUDIES)}")
+
+
+def selected_studies(only: str | None, default: list[str]) -> list[str]:
+    """The studies named by ``--only`` (all of ``default`` without it); UsageError for unknown names."""
+    from heavytail_sim.errors import UsageError
+
+    names = default if only is None else [n.strip() for n in only.split(",") if n.strip()]
+    unknown = [n for n in names if n not in STUDIES]
+    if unknown or not names:
+        raise UsageError(f"--only: unknown study {', '.join(unknown) or '(none given)'} "
+                         f"(choose from {', '.join(STUDIES)})")
+    return names
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_root_arguments(p, "every study in its quick mode (default; about 10 minutes on 2 cores)",
+                       "every study in its full mode: the committed figures")
     p.add_argument("--jobs", type=int, default=1, help="studies run at once in local processes (default 1)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="Dask distributed scheduler address, e.g. tcp://host:8786 (needs heavytail-sim[dask])")
@@ -209,16 +225,11 @@ def update_readme(root: Path, readme: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from heavytail_sim.errors import UsageError
     from heavytail_sim.io import ensure_dir
     from heavytail_sim.progress import Progress
     from heavytail_sim.sweep import run_tasks
 
-    names = list(STUDIES) if args.only is None else [n.strip() for n in args.only.split(",") if n.strip()]
-    unknown = [n for n in names if n not in STUDIES]
-    if unknown or not names:
-        raise UsageError(f"--only: unknown study {', '.join(unknown) or '(none given)'} "
-                         f"(choose from {', '.join(STUDIES)})")
+    names = selected_studies(args.only, list(STUDIES))
     root = ensure_dir(args.out if args.out is not None else ("figures" if args.mode == "full" else "figures/quick"))
     tasks = [(run_study, {"name": n, "mode": args.mode, "root": str(root), "seed": args.seed, "force": args.force})
              for n in names]

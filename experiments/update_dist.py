@@ -14,7 +14,7 @@ from pathlib import Path
 
 from heavytail_sim.cache import cell
 from heavytail_sim.cli import standalone
-from heavytail_sim.study import add_study_arguments, read_table, resolve, write_table
+from heavytail_sim.study import add_study_arguments, check_outputs, read_table, resolve, write_table
 
 HELP = "Distribution of Adam/RMSProp updates vs seed 002's theory (KS, Cor 1-2, modes, skew)"
 DESCRIPTION = (HELP + ". Simulates many independent coordinates with the numba update simulator and "
@@ -339,12 +339,7 @@ def run(args) -> int:
     names = ["theory_m", "variance_curve", "adam_vs_simple", "adam_vs_simple_curve", "sec6", "sec6_summary"]
     figs = ["fig1_update_density", "fig3_variance", "adam_vs_simple", "fig5_time_varying_scale",
             "fig6_nonzero_mean", "fig7_cauchy", "sec6_modes_skew"]
-    from heavytail_sim.io import check_writable_file
-
-    for n in names:
-        check_writable_file(out / f"{n}.csv")
-    for n in figs:
-        check_writable_file(out / f"{n}.png")
+    check_outputs(out, names, [f"{f}.png" for f in figs])
 
     import matplotlib
     matplotlib.use("Agg")

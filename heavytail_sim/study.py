@@ -172,3 +172,14 @@ def read_table(out: Path, name: str):
     import pandas as pd
 
     return pd.read_csv(Path(out) / f"{name}.csv")
+
+
+def check_outputs(out: Path, tables=(), files=()) -> None:
+    """Before any work: each table's ``.csv`` and ``.md`` and each named file in ``out`` can be written."""
+    from .io import check_writable_file
+
+    for name in tables:
+        for ext in (".csv", ".md"):
+            check_writable_file(Path(out) / f"{name}{ext}")
+    for name in files:
+        check_writable_file(Path(out) / name)
