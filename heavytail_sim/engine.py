@@ -441,18 +441,24 @@ def _simulate(problem, noise, algorithm, schedule, runs, steps, seed, ks, quanti
         if not 1 <= threads <= numba.config.NUMBA_NUM_THREADS:
             raise UsageError(f"threads must lie in [1, {numba.config.NUMBA_NUM_THREADS}]")
         numba.set_num_threads(threads)
-    raw = np.empty((4, len(ks), runs))
+    # per-run errors live only for the current checkpoint unless asked for: O(R) memory, not O(R C)
+    raw = np.empty((4, len(ks), runs)) if keep_raw else None
+    per_checkpoint = []
     t0 = time.perf_counter()
     try:
         with Progress(float(ks[-1]) * runs, f"{algorithm.name}/{noise.kind}", enabled=progress) as bar:
             for c, k in enumerate(ks):
                 before = sim.k
                 sim.advance_to(int(k))
-                raw[:, c, :] = sim.errors()
+                errs = sim.errors()
+                if keep_raw:
+                    raw[:, c, :] = errs
+                per_checkpoint.append([summarize(errs[q], quantiles) for q in range(len(METRICS))])
                 bar.update(float(k - before) * runs)
     finally:
         numba.set_num_threads(old_threads)
-    stats = {name: summarize(raw[q], quantiles) for q, name in enumerate(METRICS)}
+    stats = {name: {stat: np.array([pc[q][stat] for pc in per_checkpoint]) for stat in per_checkpoint[0][q]}
+             for q, name in enumerate(METRICS)}
     config = {"problem": problem.name, "noise": noise.kind, "index": noise.index, "scale": noise.scale,
               "algorithm": algorithm.name, "schedule": schedule.name, "runs": runs, "steps": steps,
               "seed": seed, "version": __version__, "backend": backend}
