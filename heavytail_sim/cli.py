@@ -100,11 +100,10 @@ def _run(module, name: str, args: argparse.Namespace, argv: list[str], prog: str
 
 def standalone(module, argv: list[str] | None = None) -> int:
     """Entry point for ``python -m <study module>``: the same options and errors as the sub-command."""
-    parser = OneLineParser(prog=f"python -m {module.__name__}",
-                           description=getattr(module, "DESCRIPTION", module.HELP))
+    modname = getattr(getattr(module, "__spec__", None), "name", module.__name__)  # "__main__" under -m
+    parser = OneLineParser(prog=f"python -m {modname}", description=getattr(module, "DESCRIPTION", module.HELP))
     module.add_arguments(parser)
     args = parser.parse_args(argv)
-    modname = getattr(getattr(module, "__spec__", None), "name", module.__name__)  # "__main__" under -m
     name = next((n for n, m in COMMANDS.items() if m == modname), modname)
     return _run(module, name, args, list(argv if argv is not None else sys.argv[1:]), parser.prog)
 
