@@ -111,6 +111,13 @@ class ExponentFit:
         return 0.5 * (self.ci_high - self.ci_low)
 
 
+def _full_curve(raw, statistic: str, paired: bool) -> np.ndarray:
+    """The statistic's curve from all runs: ``raw`` (C, R) when paired, else a sequence of per-k arrays."""
+    if paired:
+        return _statistic(np.asarray(raw, float), statistic)
+    return np.array([_statistic(np.asarray(v, float).ravel(), statistic) for v in raw])
+
+
 def fit_exponent(k: np.ndarray, raw, statistic: str = "mean", decades: float = 1.5,
                  kmax: float | None = None, n_boot: int = 1000, seed: int = 0, paired: bool = True,
                  level: float = 0.95) -> ExponentFit:
@@ -123,11 +130,7 @@ def fit_exponent(k: np.ndarray, raw, statistic: str = "mean", decades: float = 1
     """
     k = np.asarray(k, float)
     mask = window_mask(k, decades, kmax)
-    if paired:
-        full = _statistic(np.asarray(raw, float), statistic)
-    else:
-        full = np.array([_statistic(np.asarray(v, float).ravel(), statistic) for v in raw])
-    slope, _ = fit_slope(k, full, mask)
+    slope, _ = fit_slope(k, _full_curve(raw, statistic, paired), mask)
     reps = bootstrap_curves(raw, statistic, n_boot, seed, paired)
     slopes = np.array([fit_slope(k, rep, mask)[0] for rep in reps])
     if np.any(np.isnan(slopes)):
@@ -170,11 +173,7 @@ def local_slope_bands(k: np.ndarray, raw, statistic: str = "mean", width: float 
     Returns ``(k_mid, slope, low, high)``, each of shape ``(W,)``.
     """
     k = np.asarray(k, float)
-    if paired:
-        full = _statistic(np.asarray(raw, float), statistic)
-    else:
-        full = np.array([_statistic(np.asarray(v, float).ravel(), statistic) for v in raw])
-    mids, slopes = local_slopes(k, full, width)
+    mids, slopes = local_slopes(k, _full_curve(raw, statistic, paired), width)
     reps = bootstrap_curves(raw, statistic, n_boot, seed, paired)
     rs = np.array([local_slopes(k, rep, width)[1] for rep in reps])
     with np.errstate(invalid="ignore"):
