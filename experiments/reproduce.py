@@ -110,7 +110,8 @@ def run_study(name: str, mode: str, root: str, seed: int, force: bool, read_only
     store = ResultCache(Path(root) / ".cache", force=force, read_only=read_only)
     log = io.StringIO()
     t0 = time.perf_counter()
-    with cache.using(store), silenced(), contextlib.redirect_stdout(log):
+    # the study's own output (tables, progress lines) goes to its log: one progress display overall
+    with cache.using(store), silenced(), contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
         code = int(mod.run(args) or 0)
     wall = time.perf_counter() - t0
     write_text(out / f"{name.replace('-', '_')}.log", log.getvalue())
