@@ -119,13 +119,14 @@ def simulate_updates_reference(noise: NoiseModel, steps: int, runs: int, record,
     """Slow numpy version of :func:`simulate_updates` (same streams, same numbers): for tests only."""
     rec = _check(noise, steps, runs, record, method, beta1, beta2)
     mu, sc = _profiles(steps, mean, scale, float(noise.scale))
+    from .reference import Xoroshiro128Plus, draw as draw_reference
+
     states = seed_states(seed, runs)
     xi = np.empty((runs, steps))
-    # if draw runs as plain Python, xoroshiro's intended uint64 wrap-around warns: silence only that
-    with np.errstate(over="ignore"):
-        for r in range(runs):  # run r's stream yields its steps in order, as in the kernel
-            for t in range(steps):
-                xi[r, t] = draw(states, r, noise.code, float(noise.index), 1.0)
+    for r in range(runs):  # run r's stream yields its steps in order, as in the kernel
+        gen = Xoroshiro128Plus(states[r, 0], states[r, 1])
+        for t in range(steps):
+            xi[r, t] = draw_reference(gen, noise.kind, float(noise.index), 1.0)
     g = mu + sc * xi
     if method == "simple":
         u = g / (np.sqrt(np.cumsum(g * g, axis=1) / np.arange(1, steps + 1)) + eps)

@@ -74,13 +74,15 @@ def noise_stream_reference(noise: NoiseModel, d: int, n: int, checkpoints, keep:
                            seed: int = 0) -> dict[str, np.ndarray]:
     """Slow numpy version of :func:`noise_stream` (same streams, same numbers up to summation order)."""
     chk = _checked_stream_args(d, n, checkpoints, keep)
+    from .reference import Xoroshiro128Plus, draw as draw_reference
+
     states = seed_states(seed, reps)
     x = np.empty((reps, n, d))
-    with np.errstate(over="ignore"):  # xoroshiro's uint64 wrap-around, if draw runs as plain Python
-        for r in range(reps):
-            for i in range(n):
-                for c in range(d):
-                    x[r, i, c] = draw(states, r, noise.code, float(noise.index), float(noise.scale))
+    for r in range(reps):
+        gen = Xoroshiro128Plus(states[r, 0], states[r, 1])
+        for i in range(n):
+            for c in range(d):
+                x[r, i, c] = draw_reference(gen, noise.kind, float(noise.index), float(noise.scale))
     k = np.arange(1, n + 1)[:, None]
     mean_sq = np.sum((np.cumsum(x, axis=1) / k) ** 2, axis=2)
     var = np.cumsum(np.sum(x * x, axis=2), axis=1) / k.T - mean_sq
