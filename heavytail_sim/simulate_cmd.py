@@ -98,6 +98,8 @@ def build(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from .engine import simulate
     from .errors import UsageError
     from .io import check_writable_file, write_csv
@@ -130,6 +132,3 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"wrote {args.out}")
     return 0
-
-
-import numpy as np  # noqa: E402  (light; used by run's table)
