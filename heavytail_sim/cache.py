@@ -5,6 +5,12 @@ the block look its configuration up first: the key is a SHA-256 of the full conf
 arrays, noise, algorithm, schedule, runs, steps, seed, checkpoints, statistics asked for, package
 version). A finished simulation is stored atomically (temporary file + rename), so an interrupted
 sweep resumes where it stopped and never reads a half-written entry.
+
+Every entry carries a checksum header (:data:`HEADER`): the SHA-256 of its configuration key and the
+SHA-256 and length of its payload. An entry that fails any of them (edited, truncated, stored for
+another configuration, or written by an older version without a header) is a miss: it is recomputed
+with a one-line warning on stderr, or raises :class:`CacheMiss` in a read-only cache. It is never used.
+:meth:`ResultCache.verify` checks an entry without loading it.
 """
 from __future__ import annotations
 
@@ -14,14 +20,16 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
+import stat
+import struct
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from .io import ensure_dir
+from .io import atomic_path, ensure_dir
 
 _LOCAL = threading.local()  # one stack of active caches per thread (Dask workers may be threads)
 
@@ -57,14 +65,67 @@ def config_key(config: dict) -> str:
 
 
 class CacheMiss(LookupError):
-    """A read-only cache was asked for something it does not hold."""
+    """A read-only cache was asked for something it does not hold intact."""
+
+
+MAGIC = b"HTSCACHE"
+"""First bytes of every cache entry."""
+FORMAT = 1
+"""Version of the entry layout (:data:`HEADER`)."""
+HEADER = struct.Struct("<8sH32s32sQ")
+"""Entry header: magic, format version, SHA-256 of the configuration key, SHA-256 and length of the payload."""
+_CHUNK = 1 << 20
+
+
+def _key_digest(key: str) -> bytes:
+    """32 bytes identifying the configuration: the key itself when it is a SHA-256 hex digest."""
+    try:
+        raw = bytes.fromhex(key)
+    except ValueError:
+        raw = b""
+    return raw if len(raw) == 32 else hashlib.sha256(key.encode()).digest()
+
+
+class _HashingWriter:
+    """A write-only file wrapper that hashes and counts what passes through it."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data) -> int:
+        view = memoryview(data)
+        self.sha.update(view)
+        self.size += view.nbytes
+        return self.fh.write(view)
 
 
 class ResultCache:
-    """Pickled results under ``root/<key[:2]>/<key>.pkl``.
+    """Checksummed, pickled results under ``root/<key[:2]>/<key>.pkl``.
 
-    ``force=True`` recomputes and overwrites; ``read_only=True`` never computes: a missing entry raises
-    :class:`CacheMiss` (used to redraw figures from the cache alone).
+    Each entry is a :data:`HEADER` (magic, format version, SHA-256 of its configuration key, SHA-256
+    and length of the payload) followed by the payload, a pickle. On reading, the header, the key and
+    the payload's length and hash are verified before anything is unpickled; an entry that fails
+    (edited, truncated, stored under another configuration, written in an older layout) is never used:
+    it counts as a miss, is recomputed and overwritten, with one warning line on stderr naming it.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        The cache folder (created if missing).
+    force : bool
+        Recompute and overwrite every entry asked for.
+    read_only : bool
+        Never compute: an entry that is missing or fails its checks raises :class:`CacheMiss` (used to
+        redraw figures from the cache alone).
+
+    Attributes
+    ----------
+    hits, misses : int
+        Lookups answered from the cache / computed (or refused when read-only).
+    corrupted : list of str
+        Keys of the entries found damaged during this object's lifetime.
     """
 
     def __init__(self, root: str | os.PathLike, force: bool = False, read_only: bool = False):
@@ -73,49 +134,162 @@ class ResultCache:
         self.read_only = read_only
         self.hits = 0
         self.misses = 0
+        self.corrupted: list[str] = []
+        self._used: dict[str, None] = {}
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.pkl"
 
+    @property
+    def keys_used(self) -> list[str]:
+        """The keys looked up through :meth:`cached`, in first-use order (what a study needs)."""
+        return list(self._used)
+
+    def _check(self, key: str, fh) -> str | None:
+        """Why the open entry ``fh`` cannot be used for ``key`` (None if intact); leaves fh after the header."""
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            return "is not a regular file"
+        head = fh.read(HEADER.size)
+        if len(head) < HEADER.size:
+            return "is truncated" if MAGIC.startswith(head[:len(MAGIC)]) else "has no checksum header"
+        magic, version, key_sha, payload_sha, length = HEADER.unpack(head)
+        if magic != MAGIC:
+            return "has no checksum header"
+        if version != FORMAT:
+            return f"has an unknown format version {version}"
+        if key_sha != _key_digest(key):
+            return "was stored for a different configuration"
+        sha = hashlib.sha256()
+        size = 0
+        for chunk in iter(lambda: fh.read(_CHUNK), b""):
+            sha.update(chunk)
+            size += len(chunk)
+        if size < length:
+            return "is truncated"
+        if size != length or sha.digest() != payload_sha:
+            return "failed its checksum"
+        fh.seek(HEADER.size)
+        return None
+
+    def _lookup(self, key: str) -> tuple[bool, object, str | None]:
+        """(found, object, reason the entry was rejected or None) for ``key``; no counting."""
+        try:
+            fh = open(self._path(key), "rb")
+        except FileNotFoundError:
+            return False, None, None
+        except OSError as exc:
+            return False, None, f"cannot be read ({exc.strerror})"
+        with fh:
+            try:
+                reason = self._check(key, fh)
+                if reason is not None:
+                    return False, None, reason
+                return True, pickle.load(fh), None
+            except OSError as exc:
+                return False, None, f"cannot be read ({exc.strerror})"
+            except Exception as exc:  # intact bytes that no longer unpickle (e.g. a renamed class)
+                return False, None, f"could not be unpickled ({type(exc).__name__})"
+
+    def _rejected(self, key: str, reason: str) -> str:
+        self.corrupted.append(key)
+        return f"cache entry {key[:12]} {reason}"
+
+    def verify_key(self, key: str) -> bool:
+        """Whether the entry for ``key`` is present and intact (header, key, length, checksum); never unpickles."""
+        try:
+            with open(self._path(key), "rb") as fh:
+                return self._check(key, fh) is None
+        except OSError:
+            return False
+
+    def verify(self, config: dict) -> bool:
+        """Whether the entry for ``config`` is present and intact, without loading it.
+
+        Parameters
+        ----------
+        config : dict
+            A configuration as passed to :meth:`cached`.
+
+        Returns
+        -------
+        bool
+            True when a lookup would be a hit (ignoring ``force``).
+        """
+        return self.verify_key(config_key(config))
+
     def get(self, key: str):
-        """The stored object, or ``None`` (also when ``force`` is set or the entry is unreadable)."""
-        path = self._path(key)
-        if self.force or not path.exists():
+        """The stored object, or ``None`` (also when ``force`` is set or the entry is damaged).
+
+        A damaged entry is reported on stderr in one line (unless the cache is read-only: then the
+        caller decides).
+        """
+        if self.force:
             self.misses += 1
             return None
-        try:
-            with open(path, "rb") as fh:
-                obj = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError):
+        found, obj, reason = self._lookup(key)
+        if not found:
             self.misses += 1
+            if reason is not None:
+                message = self._rejected(key, reason)
+                if not self.read_only:
+                    _warn(f"{message}; recomputing")
             return None
         self.hits += 1
         return obj
 
     def put(self, key: str, obj) -> None:
-        """Store ``obj`` atomically."""
+        """Store ``obj`` under ``key`` atomically, with its checksum header."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        with atomic_path(path) as tmp, open(tmp, "r+b") as fh:
+            fh.write(bytes(HEADER.size))  # placeholder until the payload's hash is known
+            writer = _HashingWriter(fh)
+            pickle.dump(obj, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.seek(0)
+            fh.write(HEADER.pack(MAGIC, FORMAT, _key_digest(key), writer.sha.digest(), writer.size))
 
     def cached(self, config: dict, compute):
-        """``compute()``'s result for ``config``, computed at most once across runs of the program."""
+        """``compute()``'s result for ``config``, computed at most once across runs of the program.
+
+        Parameters
+        ----------
+        config : dict
+            Everything the result depends on (plain data; see :func:`config_key`).
+        compute : callable
+            No arguments; returns the (picklable) result.
+
+        Returns
+        -------
+        object
+            The stored result when an intact entry exists (and not ``force``), else ``compute()``'s,
+            which is then stored.
+
+        Raises
+        ------
+        CacheMiss
+            Read-only cache and no intact entry; the message says which, and why.
+        """
         key = config_key(config)
-        obj = self.get(key)
-        if obj is None:
+        self._used[key] = None
+        found, obj, reason = (False, None, None) if self.force else self._lookup(key)
+        if found:
+            self.hits += 1
+            return obj
+        self.misses += 1
+        if reason is not None:
+            message = self._rejected(key, reason)
             if self.read_only:
-                raise CacheMiss(f"no cached result for {str(config)[:120]}")
-            obj = compute()
-            self.put(key, obj)
+                raise CacheMiss(message)
+            _warn(f"{message}; recomputing")
+        if self.read_only:
+            raise CacheMiss(f"no cached result for {str(config)[:120]}")
+        obj = compute()
+        self.put(key, obj)
         return obj
+
+
+def _warn(message: str) -> None:
+    print(f"heavytail-sim: warning: {message}", file=sys.stderr, flush=True)
 
 
 @contextmanager

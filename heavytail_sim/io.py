@@ -1,80 +1,426 @@
-"""Atomic output: every file is written to a temporary name beside its target, then renamed.
+"""Output files and folders: checked before any work, written atomically, never half-written.
 
-An interrupted or failing run therefore never leaves a half-written table or figure.
+* :func:`check_output_file` (and :func:`check_writable_file`) refuse, before any work starts, every
+  output path that is not a regular file or a missing name in an existing folder: folders, symbolic
+  links (neither followed nor replaced), devices such as ``/dev/null``, fifos and sockets.
+* Every file is written to a temporary name beside its target and renamed onto it only on success
+  (:func:`atomic_path`, :func:`write_text`, :func:`write_csv`, :func:`save_figure`); the target is
+  checked again just before the rename, so a device or link put there meanwhile is refused, not replaced.
+* Temporary files are named ``.tmp-hts-<target name>.<random><suffix>`` and locked (``flock``) while
+  their writer lives. A process killed mid-write leaves one behind; :func:`remove_stale_temps` deletes
+  such leftovers (never a temporary file whose writer is still running), and it runs on its own before
+  each write of the same target and when :func:`ensure_dir` opens an existing folder.
+* :func:`output_dir` creates an output folder for a block of work and removes it again, if still
+  empty, when the block fails, so a run refused after its folder was made leaves nothing behind.
 """
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import UsageError
 
+try:  # POSIX: temporary files are locked while written, so a cleanup never removes a live one
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
+TEMP_PREFIX = ".tmp-hts-"
+"""Start of every temporary file name this package creates beside an output file."""
 
-def ensure_dir(path: str | os.PathLike) -> Path:
-    """Create ``path`` (and parents) if needed and check that it is writable; UsageError otherwise."""
-    p = Path(path)
+# mkstemp's random part: 8 characters from this alphabet (CPython's tempfile._RandomNameSequence)
+_RANDOM = re.compile(r"[a-z0-9_]{8}")
+# suffixes of the files the package writes: a leftover of the older temp naming (".<name>.<random><suffix>")
+# is recognised only for these, or when its target exists beside it
+_OUTPUT_SUFFIXES = frozenset({".png", ".pdf", ".svg", ".csv", ".md", ".json", ".log", ".txt", ".pkl"})
+# without flock a temp file counts as abandoned once it has not been touched for this long
+_UNLOCKED_STALE_S = 3600.0
+
+
+def _temp_suffix(name: str) -> str:
+    return Path(name).suffix or ".tmp"
+
+
+def _describe(mode: int) -> str | None:
+    """What a non-regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, words in ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a directory"),
+                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                        (stat.S_ISFIFO, "a fifo"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return words
+    return "not a regular file"
+
+
+def _lstat(p: Path, flag: str) -> os.stat_result | None:
     try:
-        p.mkdir(parents=True, exist_ok=True)
+        return os.lstat(p)
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        raise UsageError(f"{flag}: '{p.parent}' is not a directory") from None
     except OSError as exc:
-        raise UsageError(f"cannot create output directory '{p}': {exc.strerror}") from None
-    if not os.access(p, os.W_OK):
-        raise UsageError(f"output directory '{p}' is not writable")
+        raise UsageError(f"{flag}: cannot inspect '{p}': {exc.strerror}") from None
+
+
+def _refuse_non_regular(p: Path, flag: str) -> os.stat_result | None:
+    """lstat of ``p`` (None if missing); UsageError if something other than a regular file is there."""
+    st = _lstat(p, flag)
+    if st is not None:
+        kind = _describe(st.st_mode)
+        if kind == "a symbolic link":
+            raise UsageError(f"{flag}: '{p}' is a symbolic link; it is neither followed nor replaced "
+                             f"(give the path of a regular file)")
+        if kind is not None:
+            raise UsageError(f"{flag}: '{p}' is {kind}, not a regular file")
+    return st
+
+
+def check_output_file(path: str | os.PathLike, flag: str = "--out", overwrite: bool = False,
+                      force_flag: str = "--force") -> Path:
+    """Check, before any work, that ``path`` may be written as an output file; creates nothing.
+
+    Accepted: a missing name in an existing, writable folder, or (with ``overwrite``) an existing
+    writable regular file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The output file named by the user.
+    flag : str
+        The option that named it, e.g. ``"--out"``: every message starts with it.
+    overwrite : bool
+        Whether an existing regular file may be replaced (study outputs are regenerated by design).
+        Without it an existing file is refused with a hint to pass ``force_flag``.
+    force_flag : str
+        The option that allows replacing an existing file, named in that hint.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a Path.
+
+    Raises
+    ------
+    UsageError
+        One line naming ``flag``: a folder, symbolic link, device, fifo or socket at ``path``; an
+        existing file without ``overwrite``; a missing or unwritable folder.
+    """
+    p = Path(path)
+    st = _refuse_non_regular(p, flag)
+    if st is not None:
+        if not overwrite:
+            raise UsageError(f"{flag}: '{p}' exists; pass {force_flag} to replace it")
+        if not os.access(p, os.W_OK):
+            raise UsageError(f"{flag}: '{p}' is not writable")
+    parent = p.parent
+    if not parent.is_dir():
+        if parent.exists():
+            raise UsageError(f"{flag}: '{parent}' is not a directory")
+        raise UsageError(f"{flag}: output directory '{parent}' does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag}: output directory '{parent}' is not writable")
     return p
 
 
-def check_writable_file(path: str | os.PathLike) -> Path:
-    """Check, before any work, that ``path`` can be created; UsageError otherwise. Creates nothing."""
+def check_writable_file(path: str | os.PathLike, flag: str = "output path") -> Path:
+    """Check, before any work, that a study may (re)write ``path``; creates nothing.
+
+    Same as :func:`check_output_file` with ``overwrite=True``: an existing regular file is fine (study
+    outputs are regenerated by design); folders, symbolic links, devices, fifos and sockets are refused.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The output file.
+    flag : str
+        How messages name it (the user's option when there is one).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a Path.
+    """
+    return check_output_file(path, flag=flag, overwrite=True)
+
+
+def ensure_dir(path: str | os.PathLike, flag: str = "output directory") -> Path:
+    """Create folder ``path`` (and parents) if needed and check that it is writable.
+
+    An existing folder is first cleared of the leftovers of interrupted writes
+    (:func:`remove_stale_temps`; nothing else in it is touched).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The folder.
+    flag : str
+        How messages name it (the user's option when there is one).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a Path.
+
+    Raises
+    ------
+    UsageError
+        ``path`` exists but is not a folder, cannot be created, or is not writable.
+    """
     p = Path(path)
-    parent = p.parent if str(p.parent) else Path(".")
-    if p.is_dir():
-        raise UsageError(f"output path '{p}' is a directory")
-    if not parent.is_dir():
-        raise UsageError(f"output directory '{parent}' does not exist")
-    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
-        raise UsageError(f"output path '{p}' is not writable")
+    existed = p.is_dir()
+    if not existed:
+        if p.exists() or p.is_symlink():
+            raise UsageError(f"{flag}: '{p}' exists and is not a directory")
+        try:
+            p.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"{flag}: cannot create directory '{p}': {exc.strerror}") from None
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag}: directory '{p}' is not writable")
+    if existed:
+        remove_stale_temps(p)
     return p
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike):
-    """Yield a temporary path in the target's directory; rename it onto ``path`` only on success."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix or ".tmp", dir=target.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp's 0600 would make outputs private
+def output_dir(path: str | os.PathLike, flag: str = "output directory"):
+    """Context manager: the folder ``path`` for a block of work, gone again if the block fails early.
+
+    The folder (and any missing parents) is created as by :func:`ensure_dir`. If the block raises, each
+    folder this call created is removed again, deepest first, but only while it is empty: files the
+    block (or anyone else) wrote there, and folders that existed before, are never touched.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The folder.
+    flag : str
+        How messages name it (the user's option when there is one).
+
+    Yields
+    ------
+    pathlib.Path
+        ``path`` as a Path, existing and writable.
+    """
+    p = Path(path)
+    created = [d for d in (p, *p.parents) if not (d.exists() or d.is_symlink())]
+    created.reverse()  # top-down: the order mkdir(parents=True) makes them
     try:
-        yield Path(tmp)
-        os.replace(tmp, target)
+        ensure_dir(p, flag)
+        yield p
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        for d in reversed(created):  # deepest first
+            try:
+                d.rmdir()  # fails, harmlessly, on a folder that is not empty or not ours any more
+            except OSError:
+                break
         raise
 
 
+# --- temporary files -------------------------------------------------------------------------------
+
+def _parse_temp(name: str, prefix: str) -> str | None:
+    """The target name of a temporary file ``<prefix><target>.<8 random><target suffix or .tmp>``."""
+    if not name.startswith(prefix):
+        return None
+    rest = name[len(prefix):]
+    for i in range(len(rest) - 9, 0, -1):  # the target name is at least one character
+        if rest[i] != ".":
+            continue
+        target = rest[:i]
+        if _RANDOM.fullmatch(rest[i + 1:i + 9]) and rest[i + 9:] == _temp_suffix(target):
+            return target
+    return None
+
+
+def temp_target(path: str | os.PathLike) -> str | None:
+    """The name of the output file a temporary file of this package was writing, or None.
+
+    Recognises the current naming ``.tmp-hts-<target>.<random><suffix>`` and the older
+    ``.<target>.<random><suffix>``; the random part is ``tempfile.mkstemp``'s (8 characters of
+    ``[a-z0-9_]``) and ``<suffix>`` the target's own suffix (``.tmp`` when it has none). An older-style
+    name counts only when its target exists beside it or has the suffix of a file the package writes
+    (``.png``, ``.csv``, ``.md``, ...), so hidden files of the user are not taken for leftovers.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file name or path (only the last component is read).
+
+    Returns
+    -------
+    str or None
+        The target's name (in the same folder), or None when the name is not one of the package's.
+    """
+    p = Path(path)
+    target = _parse_temp(p.name, TEMP_PREFIX)
+    if target is not None:
+        return target
+    target = _parse_temp(p.name, ".")
+    if target is None:
+        return None
+    if Path(target).suffix in _OUTPUT_SUFFIXES or (p.parent / target).is_file():
+        return target
+    return None
+
+
+def _remove_if_abandoned(path: Path) -> bool:
+    """Unlink the regular file ``path`` unless a live writer holds its lock; True if removed."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:  # gone already, a link, or unreadable: leave it
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # its writer is still running
+                return False
+        elif time.time() - os.fstat(fd).st_mtime < _UNLOCKED_STALE_S:
+            return False
+        try:
+            if os.path.samestat(os.fstat(fd), os.lstat(path)):
+                os.unlink(path)  # unlinked while locked: a writer waiting for the lock sees it gone
+                return True
+        except OSError:
+            pass
+        return False
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temps(folder: str | os.PathLike, target: str | None = None) -> list[Path]:
+    """Delete the temporary files that interrupted writes left in ``folder`` (not its subfolders).
+
+    Only regular files whose names :func:`temp_target` recognises are considered, and of those only
+    the ones no running writer holds (each writer keeps an exclusive ``flock`` on its temporary file
+    until the rename; where ``flock`` is unavailable, files untouched for an hour count as abandoned).
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        The folder to clean.
+    target : str, optional
+        Only the leftovers of this output file name (e.g. ``"lower_bound.png"``); all of them if None.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files removed.
+    """
+    folder = Path(folder)
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith("."):
+            continue
+        name = temp_target(folder / entry.name)
+        if name is None or (target is not None and name != target):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+        except OSError:
+            continue
+        if _remove_if_abandoned(folder / entry.name):
+            removed.append(folder / entry.name)
+    return removed
+
+
+def _locked_temp(target: Path) -> tuple[int, str]:
+    """A new temporary file beside ``target``, opened and exclusively locked: (fd, path)."""
+    while True:
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=_temp_suffix(target.name),
+                                   dir=target.parent)
+        if fcntl is None:
+            return fd, tmp
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits while a cleanup that saw the file unlocked decides
+        try:
+            if os.path.samestat(os.fstat(fd), os.lstat(tmp)):
+                return fd, tmp
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # a cleanup removed it between mkstemp and flock: take another name
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike):
+    """Context manager: a temporary path beside ``path``, renamed onto ``path`` only on success.
+
+    Leftovers of earlier interrupted writes of the same target are removed first. The target must be
+    a regular file or missing, both before the block and just before the rename (a folder, symbolic
+    link or device there is refused, never replaced). On any exception the temporary file is deleted.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The output file.
+
+    Yields
+    ------
+    pathlib.Path
+        The temporary file (already created, empty) to write to.
+
+    Raises
+    ------
+    UsageError
+        Something other than a regular file is at ``path``, or its folder does not exist.
+    """
+    target = Path(path)
+    _refuse_non_regular(target, "output path")
+    if not target.parent.is_dir():
+        raise UsageError(f"output path: directory '{target.parent}' does not exist")
+    remove_stale_temps(target.parent, target.name)
+    fd, tmp = _locked_temp(target)
+    try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp's 0600 would make outputs private
+        yield Path(tmp)
+        _refuse_non_regular(target, "output path")  # something may have appeared there meanwhile
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        raise
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def write_text(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically."""
+    """Write ``text`` (UTF-8) to ``path`` atomically; returns ``path`` as a Path."""
     with atomic_path(path) as tmp:
-        tmp.write_text(text)
+        tmp.write_text(text, encoding="utf-8")
     return Path(path)
 
 
 def write_csv(frame, path: str | os.PathLike) -> Path:
-    """Write a pandas DataFrame as CSV atomically."""
+    """Write a pandas DataFrame as CSV (no index) to ``path`` atomically; returns ``path`` as a Path."""
     with atomic_path(path) as tmp:
         frame.to_csv(tmp, index=False)
     return Path(path)
 
 
 def save_figure(fig, path: str | os.PathLike, dpi: int = 130) -> Path:
-    """Save a matplotlib figure atomically (format from the suffix) and close it."""
+    """Save a matplotlib figure to ``path`` atomically (format from the suffix) and close it."""
     import matplotlib.pyplot as plt
 
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=Path(path).suffix.lstrip(".") or "png")
-    plt.close(fig)
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=Path(path).suffix.lstrip(".") or "png")
+    finally:
+        plt.close(fig)
     return Path(path)
