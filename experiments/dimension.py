@@ -101,7 +101,7 @@ def _methods(d: int, s: np.ndarray):
 def simulate_dimension(dims, steps: int, runs: int, seed: int, progress=None):
     """Per-run final errors ``raw[(scaling, method)][d]`` (runs,) and a row per (scaling, d, method)."""
     from heavytail_sim.algorithms import Algorithm
-    from heavytail_sim.engine import simulate
+    from heavytail_sim.runner import simulate
     from heavytail_sim.noise import NoiseModel
     from heavytail_sim.problems import quadratic
 

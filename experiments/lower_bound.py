@@ -108,7 +108,7 @@ def simulate_errors(alpha: float, ks: np.ndarray, runs: int, seed: int, ai: int)
     sample whose mean is the nu-averaged error of Thm 4, so a bootstrap over pairs is valid.
     """
     from heavytail_sim.algorithms import Algorithm
-    from heavytail_sim.engine import simulate
+    from heavytail_sim.runner import simulate
     from heavytail_sim.lower_bound import construction_G, count_estimator_errors, eps_for_k
     from heavytail_sim.problems import lower_bound_instance
     from heavytail_sim.schedules import sgd_decreasing, theorem1

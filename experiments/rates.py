@@ -174,7 +174,7 @@ class Curve:
 def sc_cell(d: int, alg: str, kind: str, a, cfg: dict, seed: int) -> Curve:
     """Strongly convex cell: raw f_avg at log checkpoints."""
     from heavytail_sim.algorithms import Algorithm
-    from heavytail_sim.engine import simulate
+    from heavytail_sim.runner import simulate
     from heavytail_sim.noise import NoiseModel
     from heavytail_sim.problems import quadratic
     from heavytail_sim.schedules import sgd_decreasing, theorem1, theorem3
@@ -192,8 +192,8 @@ def sc_cell(d: int, alg: str, kind: str, a, cfg: dict, seed: int) -> Curve:
         sched = theorem3(alpha, np.ones(d), MU, c)
     else:
         sched = sgd_decreasing(MU)
-    res = simulate(quadratic(d, MU, L_D[d]), NoiseModel(kind, alpha, 1.0), Algorithm(alg), sched, runs, steps,
-                   seed=cell_seed(seed, key), checkpoints=cfg["per_decade"], keep_raw=True)
+    res = simulate(quadratic(d, MU, L_D[d]), NoiseModel(kind, alpha, 1.0), Algorithm(alg), sched, runs=runs,
+                   steps=steps, seed=cell_seed(seed, key), checkpoints=cfg["per_decade"], keep_raw=True)
     return Curve(res.checkpoints, res.raw["f_avg"], True, res.wall_time, runs)
 
 
@@ -206,7 +206,7 @@ def horizons(cfg: dict) -> np.ndarray:
 def nc_cell(alg: str, kind: str, a, cfg: dict, seed: int) -> Curve:
     """Non-convex cell: for each horizon K its own runs with the Thm 2 schedule for K; raw avg_grad_sq at K."""
     from heavytail_sim.algorithms import Algorithm
-    from heavytail_sim.engine import simulate
+    from heavytail_sim.runner import simulate
     from heavytail_sim.noise import NoiseModel
     from heavytail_sim.problems import ripple
     from heavytail_sim.schedules import constant, theorem2, theorem2_cclip
@@ -226,7 +226,7 @@ def nc_cell(alg: str, kind: str, a, cfg: dict, seed: int) -> Curve:
             sched = theorem2_cclip(alpha, np.ones(NC_DIM), prob.L, f0, K)
         else:  # SGD with Thm 2's step size for alpha = 2 and no clipping (Table 1, SGD, alpha >= 2)
             sched = constant(theorem2(2.0, math.sqrt(NC_DIM), prob.L, f0, K).eta0)
-        res = simulate(prob, noise, Algorithm(alg), sched, runs, K, seed=cell_seed(seed, f"{key}|{K}"),
+        res = simulate(prob, noise, Algorithm(alg), sched, runs=runs, steps=K, seed=cell_seed(seed, f"{key}|{K}"),
                        checkpoints=[K], keep_raw=True)
         raws.append(res.raw["avg_grad_sq"][0])
         wall += res.wall_time
@@ -236,15 +236,15 @@ def nc_cell(alg: str, kind: str, a, cfg: dict, seed: int) -> Curve:
 def expectation_samples(alg: str, a: float, cfg: dict, seed: int) -> np.ndarray:
     """f(x_k) - f* at k = exp_k for exp_runs runs of SGD or GClip (c = 1), d = 1, stable noise of index a."""
     from heavytail_sim.algorithms import Algorithm
-    from heavytail_sim.engine import simulate
+    from heavytail_sim.runner import simulate
     from heavytail_sim.noise import NoiseModel
     from heavytail_sim.problems import quadratic
     from heavytail_sim.schedules import sgd_decreasing, theorem1
 
     key = f"exp|{alg}|{a}|{cfg['exp_runs']}|{cfg['exp_k']}"
     sched = theorem1(a, 1.0, MU) if alg == "gclip" else sgd_decreasing(MU)
-    res = simulate(quadratic(1, MU, MU), NoiseModel("stable", a, 1.0), Algorithm(alg), sched, cfg["exp_runs"],
-                   cfg["exp_k"], seed=cell_seed(seed, key), checkpoints=[cfg["exp_k"]], keep_raw=True)
+    res = simulate(quadratic(1, MU, MU), NoiseModel("stable", a, 1.0), Algorithm(alg), sched, runs=cfg["exp_runs"],
+                   steps=cfg["exp_k"], seed=cell_seed(seed, key), checkpoints=[cfg["exp_k"]], keep_raw=True)
     return res.raw["f_last"][0]
 
 
@@ -382,7 +382,7 @@ def run_constants(cfg: dict, seed: int):
     """Projected GClip on |x| <= 2 with Thm 1's exact schedule; mean error vs 16 G^2/(mu (k+1)^(2(p-1)/p))."""
     from heavytail_sim import theory
     from heavytail_sim.algorithms import Algorithm
-    from heavytail_sim.engine import simulate
+    from heavytail_sim.runner import simulate
     from heavytail_sim.noise import NoiseModel
     from heavytail_sim.problems import quadratic
     from heavytail_sim.rates import bootstrap_curves
@@ -397,7 +397,7 @@ def run_constants(cfg: dict, seed: int):
         prob = quadratic(1, MU, MU, x0=1.0, projection="ball", radius=radius)
         key = f"const|{kind}|{a}|{cfg['const_runs']}|{cfg['const_steps']}"
         res = simulate(prob, NoiseModel(kind, 2.0 if a is None else a, 1.0), Algorithm("gclip"),
-                       theorem1(p, G, MU), cfg["const_runs"], cfg["const_steps"], seed=cell_seed(seed, key),
+                       theorem1(p, G, MU), runs=cfg["const_runs"], steps=cfg["const_steps"], seed=cell_seed(seed, key),
                        checkpoints=cfg["per_decade"], keep_raw=True)
         k, raw = res.checkpoints, res.raw["f_avg"]
         mean = raw.mean(axis=1)

@@ -31,8 +31,8 @@ both ends attained (u = 1, rho = rho_max; u = 0). For any eps >= 0 this gives [1
 lower constant 1/2 is sharp (reached only when v = 0, i.e. at the first step, and sqrt(1 - beta2)|g|
 = eps), but h_Adam never exceeds h_clip, so its upper constant 2 is loose by a factor 2.
 
-This module holds the formulas, a numba kernel that runs real RMSProp trajectories (bit-identical to
-the engine's ``rmsprop`` with beta1 = 0) and records the ratio along them, and a slow numpy
+This module holds the formulas, a numba kernel that runs real RMSProp trajectories (the engine's
+``rmsprop`` with beta1 = 0, built from the engine's own pieces) and records the ratio along them, and a slow numpy
 reference of that kernel for the tests.
 """
 from __future__ import annotations
@@ -43,10 +43,14 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit, prange
 
+from .algorithms import Algorithm
+from .engine import LANES, initial_state
 from .errors import UsageError
-from .noise import NoiseModel, draw
-from .problems import Problem, coord_grad
+from .noise import NoiseModel
+from .oracles import AdditiveNoise, stochastic_gradient
+from .problems import Problem, gradient
 from .rng import seed_states
+from .update_rules import apply_update
 
 SEED_INTERVAL = (0.5, 2.0)  # seed 000, Sec 3.1: (1/2) h_clip <= h_Adam <= 2 h_clip
 RATIO_EDGES = np.linspace(0.45, 1.05, 121)  # histogram bins for h_Adam / h_clip (width 0.005)
@@ -93,63 +97,65 @@ def ratio_interval(rho_max: float = 1.0) -> tuple[float, float]:
     return 1.0 / (rho_max + math.sqrt(1.0 + (1.0 - rho_max) ** 2)), 1.0
 
 
-@njit(inline="always")
+@njit(error_model="numpy")
 def _bin(x, lo, width, n):
-    j = int((x - lo) / width)
+    j = int((x - lo) / width) if x > -np.inf else 0
     return 0 if j < 0 else (n - 1 if j >= n else j)
 
 
-@njit(parallel=True, cache=True)
-def _rmsprop_ratio_kernel(steps, x0, pkind, h, xs, pc, pw, nkind, na, ns, eta, b2, eps, rng,
-                          r_lo, r_w, u_lo, u_w, x_out, stats, counts):
-    """RMSProp (beta1 = 0) runs recording h_Adam / h_clip at every step and coordinate.
-
-    Per run r: ``stats[r]`` = (min ratio, max ratio, min u, max u, max rho, max |ratio - formula (*)|,
-    number of (step, coordinate) pairs, min ratio over steps k >= 2, max rho over steps k >= 2);
-    ``counts[r, a, b]`` counts pairs with log10 u in bin a and ratio in bin b (out-of-range values go
-    to the edge bins). ``x_out`` receives the final iterates.
-    """
-    R, d = x_out.shape
+@njit(error_model="numpy")
+def _record_ratios(k, eta, b2, eps, V, Z, stats, counts, r_lo, r_w, u_lo, u_w, lo, hi):
+    """h_Adam / h_clip of every coordinate of lanes lo..hi-1 for the stochastic gradient g = ``Z`` and the
+    second moment v = ``V`` before the step (module docstring); per-run extremes into ``stats``."""
+    d = Z.shape[0]
     nu, nr = counts.shape[1], counts.shape[2]
     sq = math.sqrt(1.0 - b2)
-    for r in prange(R):
-        x = x0.copy()
-        v = np.zeros(d)
-        rmin, rmax, umin, umax, rhomax, err, n = np.inf, -np.inf, np.inf, -np.inf, 0.0, 0.0, 0.0
-        rmin2, rhomax2 = np.inf, 0.0  # steps k >= 2: v > 0, so rho < 1 unless every g so far was 0
-        for k in range(steps):
-            for i in range(d):
-                # the engine's order: gradient at x_{k-1}, then one noise draw per coordinate
-                g = coord_grad(pkind, h[i], pc, pw, x[i] - xs[i]) + draw(rng, r, nkind, na[i], ns[i])
-                D = eps + math.sqrt(b2 * v[i])
-                ha = eta / (eps + math.sqrt(b2 * v[i] + (1.0 - b2) * g * g))
-                ag = abs(g)
-                t = (D / sq) / ag if ag > 0.0 else np.inf  # tau_k / |g|
-                hc = (eta / D) * min(t, 1.0)
-                ratio = ha / hc
-                u = sq * ag / D
-                rho = eps / D
-                formula = max(u, 1.0) / (rho + math.sqrt((1.0 - rho) ** 2 + u * u))
-                rmin = min(rmin, ratio)
-                rmax = max(rmax, ratio)
-                umin = min(umin, u)
-                umax = max(umax, u)
-                rhomax = max(rhomax, rho)
-                if k > 0:
-                    rmin2 = min(rmin2, ratio)
-                    rhomax2 = max(rhomax2, rho)
-                err = max(err, abs(ratio - formula))
-                n += 1.0
-                lu = math.log10(u) if u > 0.0 else -np.inf
-                counts[r, _bin(lu, u_lo, u_w, nu), _bin(ratio, r_lo, r_w, nr)] += 1
-                # the engine's rmsprop update with beta1 = 0 (m_k = g_k), same operation order
-                v[i] = b2 * v[i] + (1.0 - b2) * g * g
-                x[i] = x[i] - eta * g / (math.sqrt(v[i]) + eps)
+    for l in range(lo, hi):
         for i in range(d):
-            x_out[r, i] = x[i]
-        stats[r, 0], stats[r, 1], stats[r, 2], stats[r, 3] = rmin, rmax, umin, umax
-        stats[r, 4], stats[r, 5], stats[r, 6] = rhomax, err, n
-        stats[r, 7], stats[r, 8] = rmin2, rhomax2
+            g = Z[i, l]
+            v = V[i, l]
+            D = eps + math.sqrt(b2 * v)
+            ha = eta / (eps + math.sqrt(b2 * v + (1.0 - b2) * g * g))
+            ag = abs(g)
+            t = (D / sq) / ag if ag > 0.0 else np.inf  # tau_k / |g|
+            hc = (eta / D) * min(t, 1.0)
+            ratio = ha / hc
+            u = sq * ag / D
+            rho = eps / D
+            formula = max(u, 1.0) / (rho + math.sqrt((1.0 - rho) ** 2 + u * u))
+            stats[0, l] = min(stats[0, l], ratio)
+            stats[1, l] = max(stats[1, l], ratio)
+            stats[2, l] = min(stats[2, l], u)
+            stats[3, l] = max(stats[3, l], u)
+            stats[4, l] = max(stats[4, l], rho)
+            stats[5, l] = max(stats[5, l], abs(ratio - formula))
+            stats[6, l] += 1.0
+            if k > 1:  # steps k >= 2: v > 0, so rho < 1 unless every g so far was 0
+                stats[7, l] = min(stats[7, l], ratio)
+                stats[8, l] = max(stats[8, l], rho)
+            lu = math.log10(u) if u > 0.0 else -np.inf
+            counts[l, _bin(lu, u_lo, u_w, nu), _bin(ratio, r_lo, r_w, nr)] += 1
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def _rmsprop_ratio_kernel(steps, st, pb, oc, ru, eta, b2, eps, r_lo, r_w, u_lo, u_w, stats, counts, lanes):
+    """RMSProp (beta1 = 0) runs recording h_Adam / h_clip at every step and coordinate.
+
+    The trajectories are the engine's: the same pieces (problem gradient, additive oracle, the registered
+    ``rmsprop`` rule) on the same state and streams; :func:`_record_ratios` looks at each step between
+    the oracle and the update. Per run r: ``stats[:, r]`` = (min ratio, max ratio, min u, max u, max rho,
+    max |ratio - formula (*)|, number of (step, coordinate) pairs, min ratio over steps k >= 2, max rho
+    over steps k >= 2); ``counts[r, a, b]`` counts pairs with log10 u in bin a and ratio in bin b.
+    """
+    R = st.X.shape[1]
+    for b in prange((R + lanes - 1) // lanes):
+        lo = b * lanes
+        hi = min(R, lo + lanes)
+        for k in range(1, steps + 1):
+            gradient(pb, st.X, st.G, st.W[0], lo, hi)
+            stochastic_gradient(oc, pb, 1.0, 0.0, st.X, st.G, st.Z, st.S, st.W[1], lo, hi)
+            _record_ratios(k, eta, b2, eps, st.V, st.Z, stats, counts, r_lo, r_w, u_lo, u_w, lo, hi)
+            apply_update(ru, float(k), eta, np.inf, 1.0, 1.0, st.X, st.M, st.V, st.Z, st.W[2], lo, hi)
 
 
 @dataclass
@@ -206,45 +212,45 @@ def record_rmsprop_ratios(problem: Problem, noise: NoiseModel, eta: float, beta2
     _check_problem(problem, beta2, eps, eta)
     if runs < 1 or steps < 1:
         raise UsageError("runs and steps must be positive")
-    d = problem.dim
-    pk, h, xs, pc, pw = problem.kernel_args()[:5]
-    na, ns = noise.arrays(d)
-    x_out = np.empty((runs, d))
-    stats = np.empty((runs, 9))
+    alg = Algorithm("rmsprop", beta1=0.0, beta2=beta2, eps=eps)
+    st = initial_state(problem, alg, runs, seed)
+    stats = np.empty((9, runs))
+    stats[[0, 2, 7]] = np.inf
+    stats[[1, 3]] = -np.inf
+    stats[[4, 5, 6, 8]] = 0.0
     counts = np.zeros((runs, len(LOG10_U_EDGES) - 1, len(RATIO_EDGES) - 1), dtype=np.int64)
-    _rmsprop_ratio_kernel(int(steps), np.asarray(problem.x0, float), pk, h, xs, pc, pw, noise.code, na, ns,
-                          float(eta), float(beta2), float(eps), seed_states(seed, runs),
+    _rmsprop_ratio_kernel(int(steps), st, problem.record(), AdditiveNoise(noise).record(problem),
+                          alg.record(np.ones(problem.dim)), float(eta), float(beta2), float(eps),
                           RATIO_EDGES[0], RATIO_EDGES[1] - RATIO_EDGES[0],
-                          LOG10_U_EDGES[0], LOG10_U_EDGES[1] - LOG10_U_EDGES[0], x_out, stats, counts)
+                          LOG10_U_EDGES[0], LOG10_U_EDGES[1] - LOG10_U_EDGES[0], stats, counts, LANES)
     return RatioRecord(float(eta), float(beta2), float(eps), int(runs), int(steps),
-                       float(stats[:, 0].min()), float(stats[:, 1].max()), float(stats[:, 2].min()),
-                       float(stats[:, 3].max()), float(stats[:, 4].max()), float(stats[:, 7].min()),
-                       float(stats[:, 8].max()), float(stats[:, 5].max()),
-                       int(stats[:, 6].sum()), counts.sum(axis=0), stats, x_out)
-
-
-@njit(cache=True)
-def _noise_stream(states, steps, nkind, na, ns, out):
-    """out[r, k, i]: the engine's draw for run r, step k + 1, coordinate i (same order of calls)."""
-    R, K, d = out.shape
-    for r in range(R):
-        for k in range(K):
-            for i in range(d):
-                out[r, k, i] = draw(states, r, nkind, na[i], ns[i])
+                       float(stats[0].min()), float(stats[1].max()), float(stats[2].min()),
+                       float(stats[3].max()), float(stats[4].max()), float(stats[7].min()),
+                       float(stats[8].max()), float(stats[5].max()),
+                       int(stats[6].sum()), counts.sum(axis=0), stats.T.copy(), st.X.T.copy())
 
 
 def rmsprop_ratios_reference(problem: Problem, noise: NoiseModel, eta: float, beta2: float = 0.99,
                              eps: float = 1e-8, runs: int = 4, steps: int = 50, seed: int = 0):
     """Slow numpy reference of the kernel: full arrays (ratio, u, rho, x_final), shapes (R, K, d) x3, (R, d).
 
-    Draws the same noise values (pre-drawn in the engine's order), then steps RMSProp in numpy and
-    evaluates h_Adam and h_clip with :func:`h_adam`, :func:`clip_parameters` and :func:`h_clip`.
+    Draws the same noise values with the pure-Python generator and sampler of
+    :mod:`heavytail_sim.reference` (the engine's order: step by step, coordinates in order), then steps
+    RMSProp in numpy and evaluates h_Adam and h_clip with :func:`h_adam`, :func:`clip_parameters` and
+    :func:`h_clip`.
     """
+    from .reference import Xoroshiro128Plus, draw as draw_reference
+
     _check_problem(problem, beta2, eps, eta)
     d = problem.dim
     na, ns = noise.arrays(d)
     xi = np.empty((runs, steps, d))
-    _noise_stream(seed_states(seed, runs), steps, noise.code, na, ns, xi)
+    states = seed_states(seed, runs)
+    for r in range(runs):
+        gen = Xoroshiro128Plus(states[r, 0], states[r, 1])
+        for k in range(steps):
+            for i in range(d):
+                xi[r, k, i] = draw_reference(gen, noise.kind, na[i], ns[i])
     x = np.tile(np.asarray(problem.x0, float), (runs, 1))
     v = np.zeros((runs, d))
     ratio, u, rho = (np.empty((runs, steps, d)) for _ in range(3))
@@ -256,5 +262,5 @@ def rmsprop_ratios_reference(problem: Problem, noise: NoiseModel, eta: float, be
         u[:, k] = math.sqrt(1.0 - beta2) * np.abs(g) / D
         rho[:, k] = eps / D
         v = beta2 * v + (1.0 - beta2) * g * g
-        x = x - eta * g / (np.sqrt(v) + eps)
+        x = x - eta * (g / (np.sqrt(v) + eps))
     return ratio, u, rho, x

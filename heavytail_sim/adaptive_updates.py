@@ -11,6 +11,9 @@ does not depend on the number of threads. Two preconditioners:
                    (RMSProp). Seed 002 eq 3 applies the momentum to the *preconditioned* gradient
                    (LaProp's order); with b1 = 0, the case the seed analyses, the two orders coincide.
 
+Both are registered update rules (``simple_average``, ``adam``, ``rmsprop`` of
+:data:`heavytail_sim.update_rules.RULES`), stepped by the engine's own pieces with eta = 1.
+
 Delta theta = (theta_t - theta_{t-1}) / lambda (seed 002, Sec 2), hence the minus sign: a gradient with
 negative mean gives updates concentrated on the positive side.
 
@@ -24,43 +27,58 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from .algorithms import Algorithm
 from .errors import UsageError
-from .noise import NoiseModel, draw
+from .noise import NoiseModel, draw_lanes
+from .oracles import Profile
 from .rng import seed_states
+from .update_rules import apply_update
 
-SIMPLE, EXPONENTIAL = 0, 1
-METHODS = {"simple": SIMPLE, "exponential": EXPONENTIAL}
+METHODS = ("simple", "exponential")
+LANES = 64
 
 
-@njit(cache=True, parallel=True)
-def _updates_kernel(states, kind, a, mean, scale, method, beta1, beta2, bias_correction, eps, record, out):
-    runs = states.shape[0]
-    steps = mean.shape[0]
+def _rule(method: str, beta1: float, beta2: float, eps: float, bias_correction: bool) -> Algorithm:
+    """The registered update rule of each preconditioner (seed 002 eq 1-4 with the Kingma-Ba order)."""
+    if method == "simple":
+        return Algorithm("simple_average", eps=eps)
+    return Algorithm("adam" if bias_correction else "rmsprop", beta1=beta1, beta2=beta2, eps=eps)
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def _updates_kernel(S, kind, a, prof, ru, table, record, X, M, V, Z, fac, out, lanes):
+    """Each run (a coordinate) sees g_t = prof[0, t-1] + prof[1, t-1] xi_t and takes the registered rule's
+    step with eta = 1; ``out[j, r]`` = -d_t, the update Delta theta_t / lambda, at the steps ``record[j]``.
+    ``table`` rows 0, 1: 1/(1 - b1^t), 1/(1 - b2^t) (ones without bias correction)."""
+    R = S.shape[1]
+    steps = prof.shape[1]
     n_rec = record.shape[0]
-    for r in prange(runs):
-        sumsq = 0.0
-        mom = 0.0
-        sec = 0.0
-        b1t = 1.0
-        b2t = 1.0
+    for b in prange((R + lanes - 1) // lanes):
+        lo = b * lanes
+        hi = min(R, lo + lanes)
         j = 0
         for t in range(1, steps + 1):
-            g = mean[t - 1] + scale[t - 1] * draw(states, r, kind, a, 1.0)
-            if method == SIMPLE:
-                sumsq += g * g
-                u = g / (math.sqrt(sumsq / t) + eps)
-            else:
-                mom = beta1 * mom + (1.0 - beta1) * g
-                sec = beta2 * sec + (1.0 - beta2) * (g * g)
-                if bias_correction:
-                    b1t *= beta1
-                    b2t *= beta2
-                    u = (mom / (1.0 - b1t)) / (math.sqrt(sec / (1.0 - b2t)) + eps)
-                else:
-                    u = mom / (math.sqrt(sec) + eps)
+            draw_lanes(kind, a, 1.0 / a, 1.0, S, Z, 0, lo, hi)
+            mu = prof[0, t - 1]
+            sc = prof[1, t - 1]
+            for l in range(lo, hi):
+                Z[0, l] = mu + sc * Z[0, l]
+            apply_update(ru, float(t), 1.0, np.inf, table[0, t - 1], table[1, t - 1], X, M, V, Z, fac, lo, hi)
             if j < n_rec and record[j] == t:
-                out[j, r] = -u
+                for l in range(lo, hi):
+                    out[j, l] = -Z[0, l]
                 j += 1
+
+
+def _corrections(alg: Algorithm, steps: int) -> np.ndarray:
+    """(2, steps): 1/(1 - b1^t) and 1/(1 - b2^t) for t = 1..steps, from the engine's step table."""
+    from .engine import N_TABLE, TB_INV_C1, TB_INV_C2, fill_step_table
+
+    tb = np.empty((N_TABLE, steps))
+    flat = Profile("constant", 1.0).params()
+    fill_step_table(0.0, steps, np.array([1.0, 0.0, 0.0, np.inf, 0.0, 0.0]), 0, float(alg.beta1),
+                    float(alg.beta2), alg.composition.bias_correction, flat, flat, tb)
+    return np.ascontiguousarray(tb[[TB_INV_C1, TB_INV_C2]])
 
 
 def _profiles(steps: int, mean, scale, noise_scale: float) -> tuple[np.ndarray, np.ndarray]:
@@ -106,9 +124,12 @@ def simulate_updates(noise: NoiseModel, steps: int, runs: int, record, method: s
     """
     rec = _check(noise, steps, runs, record, method, beta1, beta2)
     mu, sc = _profiles(steps, mean, scale, float(noise.scale))
+    alg = _rule(method, beta1, beta2, eps, bias_correction)
     out = np.empty((rec.size, runs))
-    _updates_kernel(seed_states(seed, runs), noise.code, float(noise.index), mu, sc, METHODS[method],
-                    float(beta1), float(beta2), bool(bias_correction), float(eps), rec, out)
+    S = np.ascontiguousarray(seed_states(seed, runs).T)
+    X, M, V, Z = (np.zeros((1, runs)) for _ in range(4))
+    _updates_kernel(S, noise.code, float(noise.index), np.vstack([mu, sc]), alg.record(np.ones(1)),
+                    _corrections(alg, steps), rec, X, M, V, Z, np.zeros(runs), out, LANES)
     return rec, out
 
 
@@ -116,32 +137,29 @@ def simulate_updates_reference(noise: NoiseModel, steps: int, runs: int, record,
                                beta1: float = 0.0, beta2: float = 0.999, bias_correction: bool = True,
                                eps: float = 0.0, mean=0.0, scale=1.0, seed: int = 0
                                ) -> tuple[np.ndarray, np.ndarray]:
-    """Slow numpy version of :func:`simulate_updates` (same streams, same numbers): for tests only."""
+    """Slow reference of :func:`simulate_updates` (same streams, same numbers): for tests only.
+
+    Draws with the pure-Python generator and sampler of :mod:`heavytail_sim.reference` and steps each
+    coordinate with the reference update rules (:func:`heavytail_sim.reference.rule_step`).
+    """
     rec = _check(noise, steps, runs, record, method, beta1, beta2)
     mu, sc = _profiles(steps, mean, scale, float(noise.scale))
-    from .reference import Xoroshiro128Plus, draw as draw_reference
+    alg = _rule(method, beta1, beta2, eps, bias_correction)
+    from .reference import RuleState, Xoroshiro128Plus, draw as draw_reference, rule_step
 
     states = seed_states(seed, runs)
-    xi = np.empty((runs, steps))
+    out = np.empty((rec.size, runs))
     for r in range(runs):  # run r's stream yields its steps in order, as in the kernel
         gen = Xoroshiro128Plus(states[r, 0], states[r, 1])
-        for t in range(steps):
-            xi[r, t] = draw_reference(gen, noise.kind, float(noise.index), 1.0)
-    g = mu + sc * xi
-    if method == "simple":
-        u = g / (np.sqrt(np.cumsum(g * g, axis=1) / np.arange(1, steps + 1)) + eps)
-    else:
-        u = np.empty_like(g)
-        m = np.zeros(runs)
-        v = np.zeros(runs)
-        b1t = b2t = 1.0
-        for t in range(steps):
-            m = beta1 * m + (1 - beta1) * g[:, t]
-            v = beta2 * v + (1 - beta2) * g[:, t] ** 2
-            b1t, b2t = b1t * beta1, b2t * beta2
-            cm, cn = (1 - b1t, 1 - b2t) if bias_correction else (1.0, 1.0)
-            u[:, t] = (m / cm) / (np.sqrt(v / cn) + eps)
-    return rec, -u[:, rec - 1].T
+        st = RuleState(1)
+        j = 0
+        for t in range(1, steps + 1):
+            g = np.array([mu[t - 1] + sc[t - 1] * draw_reference(gen, noise.kind, float(noise.index), 1.0)])
+            d = rule_step(alg, st, g, t, 1.0, math.inf, np.ones(1))
+            if j < rec.size and rec[j] == t:
+                out[j, r] = -d[0]
+                j += 1
+    return rec, out
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,37 +1,42 @@
-"""Algorithm descriptions (seed 000 Alg 1 and Sec 3; seed 002 eq 1-4): codes and hyper-parameters.
+"""Algorithms: a registered update rule (:data:`heavytail_sim.update_rules.RULES`) with its hyper-parameters.
 
-The update rules themselves live in :mod:`heavytail_sim.engine` (``step_run``), written once for all
-algorithms; this module only names them and validates their parameters.
-
-One step k = 1, 2, ... with stochastic gradient g_k (all operations per coordinate unless stated):
-
-* ``sgd``:     m_k = b1 m_{k-1} + (1 - b1) g_k;  x_k = x_{k-1} - eta_k m_k
-* ``gclip``:   same m_k; x_k = x_{k-1} - eta_k min(tau_k / ||m_k||, 1) m_k
-* ``cclip``:   same m_k; x_k = x_{k-1} - eta_k min(tau_{k,i} / |m_{k,i}|, 1) m_{k,i}
-* ``acclip``:  T_k = b2 T_{k-1} + (1 - b2) |g_k|^a  (T = tau^a, T_0 = 0),
-               x_k = x_{k-1} - eta_k min(tau_k / (|m_k| + eps), 1) m_k          [seed 000, Sec 3]
-* ``rmsprop``: v_k = b2 v_{k-1} + (1 - b2) g_k^2;  x_k = x_{k-1} - eta_k m_k / (sqrt(v_k) + eps)
-               (with b1 = 0 this is seed 000 Sec 3.1's RMSProp)
-* ``adam``:    as rmsprop with bias corrections m_k / (1 - b1^k), v_k / (1 - b2^k) (Kingma and Ba)
+The rules themselves, written once as composable numba pieces, live in :mod:`heavytail_sim.update_rules`;
+this module names them, validates their parameters and builds their kernel record.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from .errors import UsageError
+import numpy as np
 
-SGD, GCLIP, CCLIP, ACCLIP, RMSPROP, ADAM = 0, 1, 2, 3, 4, 5
-ALGORITHMS = {"sgd": SGD, "gclip": GCLIP, "cclip": CCLIP, "acclip": ACCLIP, "rmsprop": RMSPROP, "adam": ADAM}
-AVG_WEIGHTED, AVG_UNIFORM = 0, 1
-AVERAGING = {"weighted": AVG_WEIGHTED, "uniform": AVG_UNIFORM}
+from .errors import ParameterError, UsageError
+from .update_rules import RULES, Composition, RuleRecord
+
+ALGORITHMS = tuple(RULES)
+
+
+def _is_real(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
 
 
 @dataclass(frozen=True)
 class Algorithm:
-    """An update rule and its hyper-parameters.
+    """A registered update rule with its hyper-parameters.
 
-    ``averaging`` chooses the reported average x_bar_k: ``"weighted"`` is seed 000 Thm 1's
-    sum_{j<=k} j x_{j-1} / sum_{j<=k} j, ``"uniform"`` the plain mean of x_0 .. x_{k-1}.
+    Parameters
+    ----------
+    name : str
+        A key of :data:`RULES` (``sgd``, ``gclip``, ``cclip``, ``acclip``, ``rmsprop``, ``adam``,
+        ``adam_inner``, ``simple_average``, ``nsgd``, ``clip_sgdm``).
+    beta1 : float
+        Momentum in [0, 1) (0: none).
+    beta2 : float
+        Second-moment decay in [0, 1) (rules with a second moment).
+    eps : float
+        Added to denominators (>= 0).
+    acclip_alpha : float
+        ACClip's moment order a > 0 (tau^a is averaged).
     """
 
     name: str
@@ -39,25 +44,36 @@ class Algorithm:
     beta2: float = 0.99
     eps: float = 1e-8
     acclip_alpha: float = 1.0
-    averaging: str = "weighted"
 
     def __post_init__(self):
-        if self.name not in ALGORITHMS:
-            raise UsageError(f"unknown algorithm '{self.name}' (choose from {', '.join(ALGORITHMS)})")
-        if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
-            raise UsageError("beta1 and beta2 must lie in [0, 1)")
-        if self.eps < 0 or self.acclip_alpha <= 0:
-            raise UsageError("eps must be >= 0 and the ACClip moment order > 0")
-        if self.averaging not in AVERAGING:
-            raise UsageError(f"unknown averaging '{self.averaging}' (weighted or uniform)")
+        if self.name not in RULES:
+            raise ParameterError("algorithm", f"must be one of {', '.join(RULES)}, got '{self.name}'")
+        for pname in ("beta1", "beta2"):
+            v = getattr(self, pname)
+            if not (_is_real(v) and 0.0 <= v < 1.0):
+                raise ParameterError(pname, f"must lie in [0, 1), got {v}")
+        if not (_is_real(self.eps) and math.isfinite(self.eps) and self.eps >= 0):
+            raise ParameterError("eps", f"must be finite and >= 0, got {self.eps}")
+        if not (_is_real(self.acclip_alpha) and math.isfinite(self.acclip_alpha) and self.acclip_alpha > 0):
+            raise ParameterError("acclip_alpha", f"must be positive and finite, got {self.acclip_alpha}")
 
     @property
-    def code(self) -> int:
-        return ALGORITHMS[self.name]
+    def composition(self) -> Composition:
+        return RULES[self.name]
 
-    def kernel_args(self) -> tuple:
-        return (self.code, float(self.beta1), float(self.beta2), float(self.eps), float(self.acclip_alpha),
-                AVERAGING[self.averaging])
+    @property
+    def needs_second_moment(self) -> bool:
+        return self.composition.second_moment != "none"
+
+    @property
+    def needs_momentum(self) -> bool:
+        comp = self.composition
+        return comp.momentum != "none" and (self.beta1 != 0.0 or comp.bias_correction)
+
+    def record(self, tau_vec: np.ndarray) -> RuleRecord:
+        mom, transform, second, precond, bias = self.composition.codes()
+        prm = np.array([self.beta1, self.beta2, self.eps, self.acclip_alpha], dtype=float)
+        return RuleRecord(mom, transform, second, precond, bias, prm, np.ascontiguousarray(tau_vec, dtype=float))
 
 
 def acclip_defaults() -> Algorithm:

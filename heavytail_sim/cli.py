@@ -58,7 +58,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     mods = _available()
     for name, mod in mods.items():
-        p = sub.add_parser(name, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
+        p = sub.add_parser(name, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
         mod.add_arguments(p)
     return parser, mods
 
@@ -80,10 +81,10 @@ def _run(module, name: str, args: argparse.Namespace, argv: list[str], prog: str
 
     t0 = time.perf_counter()
     try:
-        if getattr(args, "backend", None) not in (None, "cpu"):
-            from .engine import use_backend
+        if getattr(args, "backend", None) not in (None, "cpu") and name != "simulate":
+            from .runner import Runner, using
 
-            with use_backend(args.backend):
+            with using(Runner(backend=args.backend)):
                 code = int(module.run(args) or 0)
         else:
             code = int(module.run(args) or 0)
@@ -101,7 +102,8 @@ def _run(module, name: str, args: argparse.Namespace, argv: list[str], prog: str
 def standalone(module, argv: list[str] | None = None) -> int:
     """Entry point for ``python -m <study module>``: the same options and errors as the sub-command."""
     modname = getattr(getattr(module, "__spec__", None), "name", module.__name__)  # "__main__" under -m
-    parser = OneLineParser(prog=f"python -m {modname}", description=getattr(module, "DESCRIPTION", module.HELP))
+    parser = OneLineParser(prog=f"python -m {modname}", description=getattr(module, "DESCRIPTION", module.HELP),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     module.add_arguments(parser)
     args = parser.parse_args(argv)
     name = next((n for n, m in COMMANDS.items() if m == modname), modname)

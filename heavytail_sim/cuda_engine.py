@@ -1,37 +1,25 @@
 """GPU backend of the engine: the same kernels on ``numba.cuda``, one CUDA thread per run.
 
-What is shared with the CPU engine (:mod:`heavytail_sim.engine`), written once:
+Written once and shared with the CPU engine (:mod:`heavytail_sim.engine`): ``engine.step_block`` (every
+problem, oracle and update rule, the divergence test and trackers) and ``engine.errors_block`` take a
+range of lanes lo..hi-1; the CPU runs blocks of lanes under ``prange``, the kernels below call them from
+thread r with the single lane r. numba.cuda compiles the CPU dispatchers they call as device functions
+of the same Python source. Records (problem, oracle, rule, state) are namedtuples of arrays and scalars,
+which numba.cuda accepts as kernel arguments (flattened).
 
-* ``engine.step_block`` (every update rule, the noise draws, projections, divergence test),
-  ``engine.run_errors`` (one run's checkpoint errors) and ``engine.fill_schedule`` (eta_k, tau_k, Adam's
-  bias corrections, averaging weight) are ``numba.extending.register_jitable`` functions: the CPU
-  engine calls them from ``njit`` code, the kernels below from CUDA, where numba compiles them as
-  device functions.
-* The scalar helpers they call (``rng.xoro_uniform``, ``noise.draw_local``, ``problems.coord_grad``,
-  ``clipping.gclip_factor``, ``schedules.eta_at`` ...) stay ``@njit(inline="always")`` functions;
-  numba.cuda compiles a CPU dispatcher called from device code as a device function of the same Python
-  source (``CUDATypingContext.resolve_value_type`` in numba and numba-cuda; upstream test
-  ``test_cpu_dispatcher``). Measured alternatives: ``register_jitable(inline="always")`` helpers fail to
-  compile in numba-cuda 0.30.4 when one inlined helper calls another (their arguments type as
-  ``omitted``), and ``register_jitable`` without inlining cost ~13% of the CPU engine's throughput.
-* Seeding: run r's xoroshiro128+ state is row r of ``rng.seed_states(seed, R)``, the generator is
-  ``rng.xoro_uniform`` on both backends, so every run draws the same numbers on CPU and GPU.
-* The schedule buffer is filled on the host by ``engine.schedule_block`` (the CPU's ``pow``) and copied
-  to the device, so eta_k and tau_k are bit-identical on both backends.
-* The host reduces per-run errors with ``engine.summarize``, exactly as for the CPU.
+* Seeding: run r's xoroshiro128+ state is column r of the CPU engine's state, so every run draws the
+  same numbers on both backends.
+* The step table (eta_k, tau_k, corrections, averaging weight, noise profile) is filled on the host by
+  ``engine.fill_step_table`` and copied to the device, so these numbers are bit-identical too.
+* State is coordinate-major (d, R): thread r's access ``X[i, r]`` coalesces across a warp.
+* The host reduces per-run errors with ``statistics.summarize``, exactly as for the CPU.
 
-This module adds only the two kernels (thread r calls ``step_block`` / ``run_errors`` for run r), the
-device copies of the state and the checks. Per-run state lives on the device in Fortran order, shape
-(R, d) with runs contiguous, so thread r's access ``x[r, i]`` coalesces across a warp; the noise scratch
-is a per-run row of such an array in global memory (no per-thread allocation on the device).
-
-Expected differences from the CPU: libdevice's pow/log/sin/cos and NVVM's fused multiply-adds round
-differently from the CPU's libm in the last bits, so trajectories agree to floating-point accuracy,
-not bitwise. Under ``NUMBA_ENABLE_CUDASIM=1`` (numba's CUDA simulator, which must be set before numba
-is imported) the kernels run as Python on the CPU, for tiny correctness tests only (~10^3
-coordinate-steps/s). There the shared functions run as plain Python with every ``njit`` helper replaced
-by its Python source (:func:`as_python`): called from Python, a compiled helper would hand its uint64
-generator state back as a Python int, which numba then retypes as int64 and the stream goes wrong.
+Expected differences from the CPU: libdevice's special functions and NVVM's fused multiply-adds round
+differently in the last bits, so trajectories agree to floating-point accuracy, not bitwise. Under
+``NUMBA_ENABLE_CUDASIM=1`` (numba's CUDA simulator, set before numba is imported) the kernels run as
+Python on the CPU, for tiny correctness tests only; there the shared functions run as plain Python with
+every ``njit`` helper replaced by its Python source (:func:`as_python`): called from Python, a compiled
+helper would hand its uint64 generator state back as a Python int, which numba then retypes as int64.
 """
 from __future__ import annotations
 
@@ -42,11 +30,10 @@ import warnings
 import numpy as np
 from numba.core.dispatcher import Dispatcher
 
-from .engine import run_errors, schedule_block, step_block
+from .engine import METRICS, Simulation, errors_block, step_block
 from .errors import UsageError
 
 THREADS_PER_BLOCK = 128
-SCHEDULE_BLOCK = 4096  # steps per launch: amortises the launch and the schedule copy
 
 
 def simulator_enabled() -> bool:
@@ -57,9 +44,12 @@ def simulator_enabled() -> bool:
 
 
 def _numpy_shim() -> bool:
-    """numba-cuda 0.30.4 still calls ``np.row_stack``, which numpy 2.5 removed (NOTES-numba.md, H100
-    section: kernels fail to compile with ``AttributeError``); alias it to ``np.vstack``, its documented
-    equivalent. Returns True when the alias was installed."""
+    """Alias ``np.row_stack`` to ``np.vstack`` (its documented equivalent) when numpy lacks it.
+
+    Needed by numba's CUDA target up to at least numba-cuda 0.30.4 / numba 0.68, which still call
+    ``np.row_stack`` when compiling kernels, with numpy >= 2.5, which removed it (NOTES-numba.md, H100
+    section: kernels fail to compile with ``AttributeError``). Called only by :func:`_cuda`, i.e. where the
+    CUDA module is loaded; with numpy < 2.5 it changes nothing. Returns True when the alias was installed."""
     if hasattr(np, "row_stack"):
         return False
     np.row_stack = np.vstack
@@ -145,35 +135,31 @@ def as_python(fn, _memo=None):
 
 
 _KERNELS = {}
-# what the kernels call for one run: the engine's shared functions on a GPU, their plain-Python rebuilds
+# what the kernels call for a lane: the engine's shared functions on a GPU, their plain-Python rebuilds
 # under the simulator (module globals, looked up when a kernel is compiled or, simulated, run)
 _step = step_block
-_run_errors = run_errors
+_errors = errors_block
 
 
 def kernels():
     """(advance, errors) CUDA kernels, compiled lazily on first launch."""
-    global _step, _run_errors
+    global _step, _errors
     if not _KERNELS:
         _cuda()
         if simulator_enabled():
-            _step, _run_errors = as_python(step_block), as_python(run_errors)
+            _step, _errors = as_python(step_block), as_python(errors_block)
 
         @cuda.jit
-        def advance(k, n, x, xbar, m, v, rng, alive, gsum,
-                    pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-                    nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf, zbuf):
+        def advance(k0, n, st, pb, oc, ru, tb):
             r = cuda.grid(1)
-            if r < x.shape[0] and alive[r]:
-                alive[r] = _step(r, k + 1, n, x, xbar, m, v, rng, gsum,
-                                      pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-                                      nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf, zbuf[r])
+            if r < st.X.shape[1]:
+                _step(k0, n, st, pb, oc, ru, tb, r, r + 1)
 
         @cuda.jit
-        def errors(k, x, xbar, alive, gsum, pkind, h, xs, pc, pw, out):
+        def errors(k, st, pb, out):
             r = cuda.grid(1)
-            if r < x.shape[0]:
-                _run_errors(r, k, x, xbar, alive, gsum, pkind, h, xs, pc, pw, out)
+            if r < st.X.shape[1]:
+                _errors(k, st, pb, out, r, r + 1)
 
         _KERNELS["advance"], _KERNELS["errors"] = advance, errors
     return _KERNELS["advance"], _KERNELS["errors"]
@@ -189,142 +175,64 @@ def _compile_error(exc: Exception) -> Exception:
     return exc
 
 
-def device_bytes(runs: int, d: int, second_moment: bool) -> int:
-    """Device memory the state of ``runs`` runs needs, in bytes (x, xbar, m, noise scratch, v, rng ...)."""
-    per_run = 8 * d * (5 if second_moment else 4) + 16 + 8 + 1 + 4 * 8
-    return runs * per_run + 8 * 5 * SCHEDULE_BLOCK
+def _to_device(record):
+    """A namedtuple record with every array copied to the device."""
+    return type(record)(*(cuda.to_device(np.ascontiguousarray(v)) if isinstance(v, np.ndarray) else v
+                          for v in record))
 
 
-class DeviceRuns:
-    """The state of a :class:`heavytail_sim.engine.Simulation`'s runs in device memory.
+class CudaSimulation(Simulation):
+    """:class:`heavytail_sim.engine.Simulation` whose runs live in GPU memory.
 
-    Created from the simulation's host arrays (initial state); :meth:`advance` and :meth:`errors` mirror
-    the CPU engine's ``_advance`` and ``_errors``; :meth:`to_host` copies the state back.
+    The host state arrays keep the initial state until :meth:`sync` copies the device state back.
     """
 
-    def __init__(self, sim):
-        _cuda()
-        R, d = sim.x.shape
-        self.runs = R
-        needed = device_bytes(R, d, sim.v.shape[0] == R)
+    def __init__(self, *args, **kwargs):
+        require_device()  # before allocating anything: a one-line error without a GPU
+        super().__init__(*args, **kwargs)
+        R = self.runs
+        needed = sum(a.nbytes for a in self.state)
         if not simulator_enabled():
             free, _total = cuda.current_context().get_memory_info()
             if needed > free:
-                raise UsageError(f"--backend cuda: {R} runs in dimension {d} need {needed / 2**30:.1f} GiB of "
-                                 f"device memory, {free / 2**30:.1f} GiB free; use fewer runs")
-
-        def dev(a):
-            return cuda.to_device(np.asfortranarray(a)) if isinstance(a, np.ndarray) else a
-
-        self.x, self.xbar, self.m, self.v = (dev(a) for a in (sim.x, sim.xbar, sim.m, sim.v))
-        self.rng, self.alive, self.gsum = dev(sim.rng), dev(sim.alive), dev(sim.gsum)
-        self.zbuf = cuda.device_array((R, d), dtype=np.float64, order="F")
-        self.pargs = tuple(dev(a) for a in sim._pargs)
-        self.nargs = tuple(dev(a) for a in sim._nargs)
-        self.aargs = sim._aargs
-        self.tau_vec = dev(sim._targs[0])
-        self.sched_args = sim._targs[1:]  # e0, es, ep, t0, ts, tp
-        self.sched_host = np.empty((5, SCHEDULE_BLOCK))
-        self.sched_dev = cuda.device_array((5, SCHEDULE_BLOCK), dtype=np.float64)
-        self.out = cuda.device_array((4, R), dtype=np.float64)
+                raise UsageError(f"--backend cuda: {R} runs in dimension {self.problem.dim} need "
+                                 f"{needed / 2**30:.1f} GiB of device memory, {free / 2**30:.1f} GiB free; "
+                                 "use fewer runs")
+        self.dstate = _to_device(self.state)
+        self.dpb, self.doc, self.dru = _to_device(self.pb), _to_device(self.oc), _to_device(self.ru)
+        self.dtable = cuda.device_array(self.table.shape, dtype=np.float64)
+        self.dout = cuda.device_array((len(METRICS), R), dtype=np.float64)
         self.tpb = min(THREADS_PER_BLOCK, R)
         self.blocks = (R + self.tpb - 1) // self.tpb
 
-    def advance(self, k_done: int, k_target: int) -> None:
-        """Advance every live run from step k_done to k_target (same blocks of steps as the CPU)."""
-        advance, _ = kernels()
-        _alg, b1, b2, _eps, _aca, avg = self.aargs
-        k = k_done
-        while k < k_target:
-            n = min(SCHEDULE_BLOCK, k_target - k)
-            schedule_block(k, n, b1, b2, avg, *self.sched_args, self.sched_host)
-            # a copy on the default stream waits for the previous launch, which still reads sched_dev
-            self.sched_dev.copy_to_device(self.sched_host)
-            try:
-                with warnings.catch_warnings():
-                    if simulator_enabled():  # numpy scalars warn on the uint64 wrap-around xoroshiro relies on
-                        warnings.simplefilter("ignore", RuntimeWarning)
-                    advance[self.blocks, self.tpb](k, n, self.x, self.xbar, self.m, self.v, self.rng, self.alive,
-                                                   self.gsum, *self.pargs, *self.nargs, *self.aargs, self.tau_vec,
-                                                   self.sched_dev, self.zbuf)
-            except AttributeError as exc:
-                raise _compile_error(exc) from exc
-            k += n
-
-    def errors(self, k: int) -> np.ndarray:
-        """Per-run errors after k steps, shape (4, R) on the host, in ``engine.METRICS`` order."""
-        _, errors = kernels()
-        pk, h, xs, pc, pw = self.pargs[:5]
+    def _launch(self, kernel, *args):
         try:
             with warnings.catch_warnings():
-                if simulator_enabled():  # overflow of diverged runs' errors to inf, as on the device
+                if simulator_enabled():  # numpy scalars warn on the uint64 wrap-around xoroshiro relies on
                     warnings.simplefilter("ignore", RuntimeWarning)
-                errors[self.blocks, self.tpb](k, self.x, self.xbar, self.alive, self.gsum, pk, h, xs, pc, pw,
-                                              self.out)
+                kernel[self.blocks, self.tpb](*args)
         except AttributeError as exc:
             raise _compile_error(exc) from exc
-        return self.out.copy_to_host()
 
-    def alive_host(self) -> np.ndarray:
-        return self.alive.copy_to_host()
+    def _advance(self, k0: int, n: int, table: np.ndarray) -> None:
+        advance, _ = kernels()
+        # a copy on the default stream waits for the previous launch, which still reads the table
+        self.dtable.copy_to_device(table)
+        self._launch(advance, float(k0), n, self.dstate, self.dpb, self.doc, self.dru, self.dtable)
 
-    def to_host(self, sim) -> None:
-        """Copy the device state into the simulation's host arrays (C order, as the CPU engine keeps them)."""
-        for name in ("x", "xbar", "m", "v", "rng", "alive", "gsum"):
-            getattr(sim, name)[...] = getattr(self, name).copy_to_host()
+    def errors(self) -> np.ndarray:
+        _, errors = kernels()
+        self._launch(errors, float(max(self.k, 1)), self.dstate, self.dpb, self.dout)
+        return self.dout.copy_to_host()
 
+    @property
+    def alive(self) -> np.ndarray:
+        return self.dstate.ALIVE.copy_to_host()
 
-def peak_fp64_flops() -> tuple[float, str]:
-    """Estimated FP64 peak of the current device in flop/s (non-tensor): SMs x FP64 FMA lanes x 2 x clock.
+    def sync(self) -> None:
+        """Copy the device state into the host arrays."""
+        for host, dev in zip(self.state, self.dstate):
+            host[...] = dev.copy_to_host()
 
-    FP64 lanes per SM by compute capability are NVIDIA's published figures (data-centre parts: 32 for
-    6.0/7.0/8.0, 64 for 9.0/10.0; 2 for consumer parts). Returns (flop/s, how it was computed).
-    """
-    dev = _cuda().get_current_device()
-    cc = tuple(dev.compute_capability)
-    lanes = {(6, 0): 32, (7, 0): 32, (8, 0): 32, (9, 0): 64, (10, 0): 64}.get(cc, 2)
-    sms = dev.MULTIPROCESSOR_COUNT
-    clock_hz = dev.CLOCK_RATE * 1e3  # CLOCK_RATE is in kHz
-    return sms * lanes * 2 * clock_hz, f"{sms} SMs x {lanes} FP64 lanes x 2 x {clock_hz / 1e9:.2f} GHz"
-
-
-def ptx_fp64_flops(ptx: str, skip: tuple = ("slowpath",)) -> int:
-    """Static count of FP64 arithmetic (add, sub, mul, div, rcp, sqrt; fma = 2; sign and abs modifiers
-    are free) of the kernel in a PTX module: its own
-    instructions plus, for every call site, the count of the callee (recursively). Functions whose name
-    contains a ``skip`` word (libdevice's rarely taken slow paths, e.g. huge-argument trig reduction)
-    count 0. An estimate of the flops per draw when the kernel draws one value: rarely taken special-case
-    branches inside libdevice functions are counted as if taken."""
-    import re
-
-    header = re.compile(r"\s*(?:\.visible\s+|\.weak\s+)?\.(entry|func)\b(?:\s*\([^)]*\))?\s*(\w+)")
-    flop = re.compile(r"\s*(?:@!?%p\d+\s+)?(add|sub|mul|div|fma|rcp|sqrt|rsqrt)\.\S*f64\b")
-    own, callees, entries = {}, {}, []
-    cur, expect_callee = None, False
-    for line in ptx.splitlines():
-        mh = header.match(line)
-        if mh:
-            cur = mh.group(2)
-            own.setdefault(cur, 0)
-            callees.setdefault(cur, [])
-            if mh.group(1) == "entry":
-                entries.append(cur)
-            continue
-        if expect_callee and line.strip():
-            callees.setdefault(cur, []).append(line.strip().rstrip(",").strip())
-            expect_callee = False
-            continue
-        if re.match(r"\s*(?:@!?%p\d+\s+)?call(\.uni)?\b", line):
-            expect_callee = True  # the callee's name is on the next line
-            continue
-        mf = flop.match(line)
-        if mf:
-            own[cur] = own.get(cur, 0) + (2 if mf.group(1) == "fma" else 1)
-
-    def total(name, depth=0):
-        if any(w in name for w in skip) or depth > 50:
-            return 0
-        return own.get(name, 0) + sum(total(c, depth + 1) for c in callees.get(name, []))
-
-    roots = entries or list(own)
-    return sum(total(name) for name in roots)
+    def iterates(self) -> np.ndarray:
+        return self.dstate.X.copy_to_host().T.copy()

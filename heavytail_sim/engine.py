@@ -1,267 +1,321 @@
-"""The simulation engine: R independent runs of one algorithm, advanced in parallel by numba.
+"""The simulation engine: R independent runs of one configuration, advanced by numba kernels.
 
-Design:
+What reaches the kernels is one record per concept: the problem (:class:`problems.ProblemRecord`), the
+oracle (:class:`oracles.OracleRecord`), the update rule (:class:`update_rules.RuleRecord`), the run state
+(:class:`State`) and the step table (one column per step: eta_k, tau_k, bias corrections, averaging
+weight, noise scale and offset, evaluated on the host by :func:`fill_step_table`).
 
-* State lives in ``(R, d)`` arrays (iterate, average, momentum, second moment) plus one xoroshiro state
-  per run; nothing of length K is ever stored, so memory is O(R d + R + checkpoints).
-* ``step_block`` advances one run by a block of steps. It is the single definition of every update rule
-  (seed 000 Alg 1 / Sec 3, seed 002 eq 1-4); ``_advance`` calls it (through ``step_run``) under
-  ``prange`` over runs, and the GPU backend (``backend="cuda"``, :mod:`heavytail_sim.cuda_engine`) from
-  one CUDA thread per run. ``run_errors`` and ``fill_schedule`` are shared the same way.
-* The schedule (eta_k, tau_k, Adam's bias corrections) is evaluated once per step for all runs, into a
-  small fixed buffer, rather than once per run.
-* The Python driver advances all runs from one log-spaced checkpoint to the next, then reduces the
-  per-run errors at that checkpoint to statistics (mean, median, quantiles, non-finite count).
-* A run whose gradient or iterate stops being finite is marked diverged, frozen, and reported with
-  error ``inf`` from then on: counted, never dropped and never a crash.
+Layout and loop nest (NOTES-numba.md, "Vectorising across runs"):
+
+* State is coordinate-major: ``X[i, r]`` is coordinate i of run r, the generator state ``S[:, r]`` is
+  run r's xoroshiro128+ pair. A block of consecutive runs ("lanes" lo..hi-1) is advanced by
+  :func:`step_block`, whose pieces (gradient, oracle, update rule, projection) are loops over lanes with
+  the problem/law/rule branches outside them, so that branch-free bodies vectorise.
+* The CPU driver runs blocks of ``LANES`` runs under ``prange``; the CUDA backend
+  (:mod:`heavytail_sim.cuda_engine`) calls the same :func:`step_block` from one thread per run
+  (lo = r, hi = r + 1). Each lane's arithmetic does not depend on the block it is in, so results are
+  bit-identical whatever the number of threads, the block size, or the number of runs R.
+* One step k (1-based) of run r: grad f(x_{k-1}) (and its squared norm); x_bar update; the oracle's
+  stochastic gradient; divergence test and trackers; the update rule; the projection; the chain's
+  progress trackers. Nothing of length K is stored: memory is O(R d).
+* A run whose true or stochastic gradient stops being finite is marked diverged and reported with error
+  ``inf`` from then on: counted, never dropped and never a crash.
+
+This module holds the kernels and the pure simulation (:func:`simulate`); choosing a backend, caching
+results, thread counts and progress bars are the runner's business (:mod:`heavytail_sim.runner`).
 """
 from __future__ import annotations
 
 import math
-import threading
 import time
-from contextlib import contextmanager
+from collections import namedtuple
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
 from numba import njit, prange
-from numba.extending import register_jitable
 
-from . import __version__, cache
-from .algorithms import ACCLIP, ADAM, CCLIP, GCLIP, RMSPROP, SGD, Algorithm
-from .clipping import cclip_scalar, gclip_factor
+from . import __version__
 from .errors import UsageError
-from .noise import NoiseModel, draw_local
-from .problems import PROJ_BALL, PROJ_BOX, QUADRATIC, Problem, coord_grad, coord_value
-from .progress import Progress
+from .oracles import Oracle, as_oracle, profile_at, stochastic_gradient
+from .problems import CHAIN, Problem, chain_progress, gradient, project, value_lane
 from .rng import seed_states
 from .schedules import Schedule, eta_at, tau_at
+from .statistics import summarize
+from .algorithms import Algorithm
+from .update_rules import apply_update
 
-METRICS = ("f_avg", "f_last", "grad_sq", "avg_grad_sq")
+METRICS = ("f_avg", "f_last", "grad_sq", "avg_grad_sq", "min_grad_sq", "progress", "support", "reveals", "hit_step")
 METRIC_HELP = {
     "f_avg": "f(x_bar_k) - f*, x_bar the averaged iterate (strongly convex error of Table 1)",
     "f_last": "f(x_k) - f*",
     "grad_sq": "||grad f(x_k)||^2",
     "avg_grad_sq": "(1/k) sum_{j=1..k} ||grad f(x_{j-1})||^2 (non-convex error of Table 1)",
+    "min_grad_sq": "min_{j=1..k} ||grad f(x_{j-1})||^2",
+    "progress": "chain only: prog_{1/4}(x_k), the index the oracle's noisy coordinate follows",
+    "support": "chain only: prog_0(x_k), the largest index of a non-zero coordinate",
+    "reveals": "chain only: number of queries among the first k whose Bernoulli draw was 1",
+    "hit_step": "chain only: first step j <= k with prog_{1/4}(x_j) = T (inf: not reached)",
 }
-_BLOCK = 256  # steps per schedule buffer: large enough to amortise the parallel launch
-BACKENDS = ("cpu", "cuda")
+AVERAGING = {"weighted": 0, "uniform": 1}
+LANES = 64          # runs per CPU block (NOTES-numba.md: 64..4096 made no difference)
+STEP_BLOCK = 1024   # steps per step-table fill and parallel launch
+
+# rows of the step table
+TB_ETA, TB_TAU, TB_INV_C1, TB_INV_C2, TB_WAVG, TB_NSCALE, TB_NSHIFT = range(7)
+N_TABLE = 7
+# rows of State.W (per-run scratch) and State.T (per-run trackers)
+W_GN2, W_ZN2, W_FAC, W_PROJ = range(4)
+N_W = 4
+T_GSUM, T_GMIN, T_PROG, T_SUPP, T_REVEALS, T_HIT = range(6)
+N_T = 6
+
+State = namedtuple("State", "X XBAR M V G Z W T S ALIVE")
+State.__doc__ = """The runs' state, coordinate-major (float64 unless stated).
+
+X, XBAR : (d, R) iterate and averaged iterate; M, V : (d, R) momentum and second moment ((1, 1) when the
+rule has none); G, Z : (d, R) scratch for the true and the stochastic gradient; W : (4, R) per-run
+scratch; T : (6, R) trackers (sum and min of ||grad f||^2, chain progress, support, reveals, hit step);
+S : (2, R) uint64 generator states; ALIVE : (R,) bool.
+"""
 
 
-@register_jitable
-def step_block(r, kfirst, nsteps, x, xbar, m, v, rng, gsum,
-               pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-               nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf, zbuf):
-    """Advance run ``r`` by steps kfirst .. kfirst + nsteps - 1; return False once it diverges.
-
-    ``sbuf[:, j]`` holds step kfirst + j's eta, tau, Adam's two bias corrections and the averaging
-    weight; ``zbuf`` (length >= d) is scratch for one step's noise. Branches on the algorithm sit
-    outside the coordinate loops, and the generator state stays in locals for the whole block.
-    Shared by both backends: ``register_jitable`` makes it callable from CPU ``njit`` code and from
-    ``numba.cuda`` kernels (:mod:`heavytail_sim.cuda_engine`), which is why the scratch is an argument
-    (no allocation on the device).
-    """
-    d = x.shape[1]
-    s0 = rng[r, 0]
-    s1 = rng[r, 1]
-    alive = True
-    second = alg == ACCLIP or alg == RMSPROP or alg == ADAM
-    plain = pkind == QUADRATIC and b1 == 0.0 and not second
-    for j in range(nsteps):
-        eta = sbuf[0, j]
-        tau = sbuf[1, j]
-        wavg = sbuf[4, j]
-        gn2 = 0.0
-        mn2 = 0.0
-        # pass 1a: the noise alone, a tight loop around the transcendental calls
-        for i in range(d):
-            z, s0, s1 = draw_local(s0, s1, nkind, na[i], nia[i], ns[i])
-            zbuf[i] = z
-        # pass 1b: average, gradient, momentum (and second moments). The plain case (quadratic, no
-        # momentum, no second moment: the rate studies) gets a loop free of invariant branches; it does
-        # the same arithmetic in the same order
-        if plain:
-            for i in range(d):
-                xi = x[r, i]
-                xbar[r, i] += wavg * (xi - xbar[r, i])
-                gt = h[i] * (xi - xs[i])
-                gn2 += gt * gt
-                g = gt + zbuf[i]
-                m[r, i] = g
-                mn2 += g * g
-        else:
-            for i in range(d):
-                xi = x[r, i]
-                xbar[r, i] += wavg * (xi - xbar[r, i])
-                gt = coord_grad(pkind, h[i], pc, pw, xi - xs[i])
-                gn2 += gt * gt
-                g = gt + zbuf[i]
-                mi = g if b1 == 0.0 else b1 * m[r, i] + (1.0 - b1) * g
-                m[r, i] = mi
-                mn2 += mi * mi
-                if second:
-                    if alg == ACCLIP:
-                        ag = abs(g) if aca == 1.0 else abs(g) ** aca
-                        v[r, i] = b2 * v[r, i] + (1.0 - b2) * ag
-                    else:
-                        v[r, i] = b2 * v[r, i] + (1.0 - b2) * g * g
-        if not (gn2 < np.inf and mn2 < np.inf):
-            alive = False
-            break
-        gsum[r] += gn2
-        # pass 2: the update rule
-        if alg == SGD or alg == GCLIP:
-            step = eta
-            if alg == GCLIP and mn2 > tau * tau:
-                step = eta * gclip_factor(math.sqrt(mn2), tau)
-            for i in range(d):
-                x[r, i] -= step * m[r, i]
-        elif alg == CCLIP:
-            for i in range(d):
-                x[r, i] -= eta * cclip_scalar(m[r, i], tau * tau_vec[i])
-        elif alg == ACCLIP:
-            for i in range(d):
-                ti = v[r, i] if aca == 1.0 else v[r, i] ** (1.0 / aca)
-                mi = m[r, i]
-                x[r, i] -= eta * min(ti / (abs(mi) + eps), 1.0) * mi
-        elif alg == RMSPROP:
-            for i in range(d):
-                x[r, i] -= eta * m[r, i] / (math.sqrt(v[r, i]) + eps)
-        else:  # ADAM, bias-corrected
-            c1 = sbuf[2, j]
-            c2 = sbuf[3, j]
-            for i in range(d):
-                x[r, i] -= eta * (m[r, i] / c1) / (math.sqrt(v[r, i] / c2) + eps)
-        if proj == PROJ_BOX:
-            for i in range(d):
-                x[r, i] = min(max(x[r, i], lo[i]), hi[i])
-        elif proj == PROJ_BALL:
-            off2 = 0.0
-            for i in range(d):
-                off2 += (x[r, i] - center[i]) ** 2
-            if off2 > radius * radius:
-                shrink = radius / math.sqrt(off2)
-                for i in range(d):
-                    x[r, i] = center[i] + shrink * (x[r, i] - center[i])
-    rng[r, 0] = s0
-    rng[r, 1] = s1
-    return alive
+def initial_state(problem: Problem, algorithm: Algorithm, runs: int, seed: int) -> State:
+    """Every run at ``problem.x0`` with its own stream (run r's stream does not depend on R)."""
+    d = problem.dim
+    X = np.empty((d, runs))
+    X[:] = np.asarray(problem.x0, float)[:, None]
+    mom = (d, runs) if algorithm.needs_momentum else (1, 1)
+    sec = (d, runs) if algorithm.needs_second_moment else (1, 1)
+    T = np.zeros((N_T, runs))
+    T[T_GMIN] = np.inf
+    T[T_HIT] = np.inf
+    return State(X, X.copy(), np.zeros(mom), np.zeros(sec), np.zeros((d, runs)), np.zeros((d, runs)),
+                 np.zeros((N_W, runs)), T, np.ascontiguousarray(seed_states(seed, runs).T),
+                 np.ones(runs, dtype=np.bool_))
 
 
-@njit
-def step_run(r, kfirst, nsteps, x, xbar, m, v, rng, gsum,
-             pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-             nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf):
-    """:func:`step_block` with its own scratch for one step's noise (the CPU engine's entry)."""
-    return step_block(r, kfirst, nsteps, x, xbar, m, v, rng, gsum,
-                      pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-                      nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf, np.empty(x.shape[1]))
+def state_bytes(problem: Problem, algorithm: Algorithm, runs: int) -> int:
+    """Bytes :func:`initial_state` allocates for ``runs`` runs."""
+    d = problem.dim
+    per_run = 8 * (4 * d + N_W + N_T + 2) + 1
+    per_run += 8 * d * (int(algorithm.needs_momentum) + int(algorithm.needs_second_moment))
+    return runs * per_run
 
 
-@register_jitable
-def fill_schedule(k, n, b1, b2, avg, e0, es, ep, t0, ts, tp, sbuf):
-    """Steps k+1 .. k+n's eta, tau, Adam's bias corrections and averaging weight into ``sbuf[:, :n]``."""
+# ------------------------------------------------------------------ kernels shared with the CUDA backend
+@njit(error_model="numpy")
+def average(w, X, XBAR, lo, hi):
+    """x_bar += w (x - x_bar): with w = 2/(k+1) this is seed 000 Thm 1's sum_j j x_{j-1} / sum_j j."""
+    for i in range(X.shape[0]):
+        for l in range(lo, hi):
+            XBAR[i, l] += w * (X[i, l] - XBAR[i, l])
+
+
+@njit(error_model="numpy")
+def check_and_track(st, lo, hi):
+    """Divergence test (true and stochastic gradient finite) and the running sum / min of ||grad f||^2."""
+    gn2 = st.W[W_GN2]
+    zn2 = st.W[W_ZN2]
+    for l in range(lo, hi):
+        zn2[l] = 0.0
+    for i in range(st.Z.shape[0]):
+        for l in range(lo, hi):
+            zn2[l] += st.Z[i, l] * st.Z[i, l]
+    gsum = st.T[T_GSUM]
+    gmin = st.T[T_GMIN]
+    for l in range(lo, hi):
+        g = gn2[l]
+        st.ALIVE[l] = st.ALIVE[l] and g < np.inf and zn2[l] < np.inf
+        gsum[l] += g
+        gmin[l] = min(gmin[l], g)
+
+
+@njit(error_model="numpy")
+def track_chain(pb, k, st, lo, hi):
+    """Chain progress of x_k: prog_{1/4}, prog_0, and the first step at which prog_{1/4} = T."""
+    T = st.X.shape[0]
+    for l in range(lo, hi):
+        p = chain_progress(pb, st.X, l, 0.25)
+        st.T[T_PROG, l] = p
+        st.T[T_SUPP, l] = chain_progress(pb, st.X, l, 0.0)
+        if p >= T and st.T[T_HIT, l] == np.inf:
+            st.T[T_HIT, l] = k
+
+
+@njit(error_model="numpy")
+def count_reveals(st, lo, hi):
+    """Chain oracle: a query revealed the next coordinate when its Bernoulli draw was 1; the oracle
+    leaves xi/p in ``W[W_FAC]`` (see :func:`step_block`)."""
+    for l in range(lo, hi):
+        if st.W[W_FAC, l] > 0.0:
+            st.T[T_REVEALS, l] += 1.0
+
+
+@njit(error_model="numpy")
+def step_block(k0, n, st, pb, oc, ru, tb, lo, hi):
+    """Advance lanes lo..hi-1 by steps k0+1 .. k0+n; column j of the step table ``tb`` is step k0+1+j."""
+    chain = pb.kind == CHAIN
     for j in range(n):
-        kk = k + 1.0 + j
-        sbuf[0, j] = eta_at(kk, e0, es, ep)
-        sbuf[1, j] = tau_at(kk, t0, ts, tp)
-        sbuf[2, j] = 1.0 - b1 ** kk
-        sbuf[3, j] = 1.0 - b2 ** kk
-        # seed 000, Thm 1: x_bar_k = sum_j j x_{j-1} / sum_j j, i.e. recursively with weight 2/(k+1)
-        sbuf[4, j] = 2.0 / (kk + 1.0) if avg == 0 else 1.0 / kk
+        k = k0 + 1.0 + j
+        gradient(pb, st.X, st.G, st.W[W_GN2], lo, hi)
+        average(tb[TB_WAVG, j], st.X, st.XBAR, lo, hi)
+        stochastic_gradient(oc, pb, tb[TB_NSCALE, j], tb[TB_NSHIFT, j], st.X, st.G, st.Z, st.S, st.W[W_FAC], lo, hi)
+        if chain:
+            count_reveals(st, lo, hi)
+        check_and_track(st, lo, hi)
+        apply_update(ru, k, tb[TB_ETA, j], tb[TB_TAU, j], tb[TB_INV_C1, j], tb[TB_INV_C2, j],
+                     st.X, st.M, st.V, st.Z, st.W[W_FAC], lo, hi)
+        project(pb, st.X, st.W[W_PROJ], lo, hi)
+        if chain:
+            track_chain(pb, k, st, lo, hi)
+
+
+@njit(error_model="numpy")
+def errors_block(k, st, pb, out, lo, hi):
+    """Lanes' errors after k steps into ``out[:, l]`` in :data:`METRICS` order; ``inf`` once diverged."""
+    gradient(pb, st.X, st.G, st.W[W_GN2], lo, hi)
+    for l in range(lo, hi):
+        alive = st.ALIVE[l]
+        vals = (value_lane(pb, st.XBAR, l), value_lane(pb, st.X, l), st.W[W_GN2, l], st.T[T_GSUM, l] / k,
+                st.T[T_GMIN, l], st.T[T_PROG, l], st.T[T_SUPP, l], st.T[T_REVEALS, l], st.T[T_HIT, l])
+        q = 0
+        for v in vals:
+            # a non-finite error (or a diverged run) is reported as +inf, never NaN
+            out[q, l] = v if (alive and v < np.inf and v > -np.inf) else np.inf
+            q += 1
 
 
 @njit(cache=True)
-def schedule_block(k, n, b1, b2, avg, e0, es, ep, t0, ts, tp, sbuf):
-    """Compiled :func:`fill_schedule` for host drivers (the CUDA backend evaluates the schedule here,
-    so both backends use bit-identical eta_k and tau_k)."""
-    fill_schedule(k, n, b1, b2, avg, e0, es, ep, t0, ts, tp, sbuf)
+def fill_step_table(k0, n, sched, avg, b1, b2, bias, scale_prm, shift_prm, tb):
+    """Steps k0+1 .. k0+n of the step table into ``tb[:, :n]`` (host side, shared by both backends so that
+    eta_k, tau_k and the corrections are bit-identical everywhere). ``sched`` = Schedule.kernel_args()."""
+    for j in range(n):
+        k = k0 + 1.0 + j
+        tb[TB_ETA, j] = eta_at(k, sched[0], sched[1], sched[2])
+        tb[TB_TAU, j] = tau_at(k, sched[3], sched[4], sched[5])
+        tb[TB_INV_C1, j] = 1.0 / (1.0 - b1 ** k) if bias else 1.0
+        tb[TB_INV_C2, j] = 1.0 / (1.0 - b2 ** k) if bias else 1.0
+        # seed 000, Thm 1: x_bar_k = sum_j j x_{j-1} / sum_j j, recursively with weight 2/(k+1)
+        tb[TB_WAVG, j] = 2.0 / (k + 1.0) if avg == 0 else 1.0 / k
+        tb[TB_NSCALE, j] = profile_at(scale_prm, k)
+        tb[TB_NSHIFT, j] = profile_at(shift_prm, k)
 
 
-@njit(parallel=True, cache=True)
-def _advance_block(k, n, x, xbar, m, v, rng, alive, gsum,
-                   pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-                   nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf):
-    for r in prange(x.shape[0]):
-        if alive[r]:
-            alive[r] = step_run(r, k + 1, n, x, xbar, m, v, rng, gsum,
-                                pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-                                nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf)
+@njit(parallel=True, cache=True, error_model="numpy")
+def _advance_cpu(k0, n, st, pb, oc, ru, tb, lanes):
+    R = st.X.shape[1]
+    for b in prange((R + lanes - 1) // lanes):
+        lo = b * lanes
+        step_block(k0, n, st, pb, oc, ru, tb, lo, min(R, lo + lanes))
 
 
-@njit(cache=True)
-def _advance(k_done, k_target, x, xbar, m, v, rng, alive, gsum,
-             pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-             nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec,
-             e0, es, ep, t0, ts, tp, sbuf):
-    k = k_done
-    while k < k_target:
-        n = min(sbuf.shape[1], k_target - k)
-        fill_schedule(k, n, b1, b2, avg, e0, es, ep, t0, ts, tp, sbuf)
-        _advance_block(k, n, x, xbar, m, v, rng, alive, gsum,
-                       pkind, h, xs, pc, pw, proj, lo, hi, center, radius,
-                       nkind, na, nia, ns, alg, b1, b2, eps, aca, avg, tau_vec, sbuf)
-        k += n
+@njit(parallel=True, cache=True, error_model="numpy")
+def _errors_cpu(k, st, pb, out, lanes):
+    R = st.X.shape[1]
+    for b in prange((R + lanes - 1) // lanes):
+        lo = b * lanes
+        errors_block(k, st, pb, out, lo, min(R, lo + lanes))
 
 
-@register_jitable
-def run_errors(r, k, x, xbar, alive, gsum, pkind, h, xs, pc, pw, out):
-    """Run r's errors after k steps into ``out[:, r]``, in METRICS order; ``inf`` once diverged.
+# ------------------------------------------------------------------ host side
+class Simulation:
+    """R runs of one configuration on the CPU, advanced on demand.
 
-    Shared by both backends (see :func:`step_block`)."""
-    d = x.shape[1]
-    fb = 0.0
-    fx = 0.0
-    gg = 0.0
-    for i in range(d):
-        fb += coord_value(pkind, h[i], pc, pw, xbar[r, i] - xs[i])
-        t = x[r, i] - xs[i]
-        fx += coord_value(pkind, h[i], pc, pw, t)
-        g = coord_grad(pkind, h[i], pc, pw, t)
-        gg += g * g
-    vals = (fb, fx, gg, gsum[r] / k)
-    for q in range(4):
-        out[q, r] = vals[q] if (alive[r] and vals[q] < np.inf) else np.inf
+    Parameters
+    ----------
+    problem, oracle, algorithm, schedule
+        The configuration (``oracle`` may be a :class:`~heavytail_sim.noise.NoiseModel`: additive noise).
+    runs : int
+        Number of independent runs R.
+    seed : int
+        Master seed; run r's stream is row r of ``rng.seed_states(seed, R)``.
+    averaging : {"weighted", "uniform"}
+        x_bar_k: seed 000 Thm 1's sum_j j x_{j-1} / sum_j j, or the plain mean of x_0 .. x_{k-1}.
+    lanes : int
+        Runs per CPU block (results do not depend on it).
+    """
 
+    def __init__(self, problem: Problem, oracle, algorithm: Algorithm, schedule: Schedule, runs: int,
+                 seed: int = 0, averaging: str = "weighted", lanes: int = LANES):
+        self.problem, self.algorithm, self.schedule = problem, algorithm, schedule
+        self.oracle: Oracle = as_oracle(oracle)
+        if averaging not in AVERAGING:
+            raise UsageError(f"unknown averaging '{averaging}' (choose from {', '.join(AVERAGING)})")
+        self.averaging = averaging
+        self.runs, self.seed, self.k, self.lanes = int(runs), int(seed), 0, int(lanes)
+        self.pb = problem.record()
+        self.oc = self.oracle.record(problem)
+        self.ru = algorithm.record(schedule.tau_vector(problem.dim))
+        self.state = initial_state(problem, algorithm, self.runs, self.seed)
+        self.table = np.zeros((N_TABLE, STEP_BLOCK))
+        scale, shift = self.oracle.profiles()
+        comp = algorithm.composition
+        self._table_args = (np.asarray(schedule.kernel_args(), float), AVERAGING[averaging], float(algorithm.beta1),
+                            float(algorithm.beta2), comp.bias_correction, scale.params(), shift.params())
 
-@njit(parallel=True, cache=True)
-def _errors(k, x, xbar, alive, gsum, pkind, h, xs, pc, pw, out):
-    """Per-run errors after k steps into ``out`` (4, R), in METRICS order; ``inf`` for diverged runs."""
-    for r in prange(x.shape[0]):
-        run_errors(r, k, x, xbar, alive, gsum, pkind, h, xs, pc, pw, out)
+    def fill_table(self, k0: int, n: int) -> np.ndarray:
+        """The step table for steps k0+1 .. k0+n (n <= STEP_BLOCK) in ``self.table[:, :n]``."""
+        sched, avg, b1, b2, bias, sp, mp = self._table_args
+        fill_step_table(float(k0), n, sched, avg, b1, b2, bias, sp, mp, self.table)
+        return self.table
+
+    def advance_to(self, k: int) -> None:
+        """Run every run up to step k (k >= the current step)."""
+        if k < self.k:
+            raise UsageError(f"cannot go back from step {self.k} to {k}")
+        while self.k < k:
+            n = min(STEP_BLOCK, k - self.k)
+            self._advance(self.k, n, self.fill_table(self.k, n))
+            self.k += n
+
+    def _advance(self, k0: int, n: int, table: np.ndarray) -> None:
+        _advance_cpu(float(k0), n, self.state, self.pb, self.oc, self.ru, table, self.lanes)
+
+    def errors(self) -> np.ndarray:
+        """Per-run errors at the current step, shape ``(len(METRICS), R)``, in :data:`METRICS` order."""
+        out = np.empty((len(METRICS), self.runs))
+        _errors_cpu(float(max(self.k, 1)), self.state, self.pb, out, self.lanes)
+        return out
+
+    @property
+    def alive(self) -> np.ndarray:
+        return self.state.ALIVE
+
+    def iterates(self) -> np.ndarray:
+        """Current iterates, shape ``(R, d)`` (a copy)."""
+        return self.state.X.T.copy()
 
 
 def log_checkpoints(steps: int, per_decade: int = 10) -> np.ndarray:
     """Distinct integer checkpoints 1 <= k <= steps, log-spaced with ``per_decade`` per decade, ending at steps."""
     if steps < 1:
         raise UsageError(f"steps must be >= 1, got {steps}")
+    if per_decade < 1:
+        raise UsageError(f"checkpoints per decade must be >= 1, got {per_decade}")
     n = max(2, int(math.ceil(per_decade * math.log10(max(steps, 10)))) + 1)
-    ks = np.unique(np.round(np.logspace(0, math.log10(steps), n)).astype(np.int64))
-    return ks
-
-
-def summarize(values: np.ndarray, quantiles=(0.1, 0.9)) -> dict[str, np.ndarray]:
-    """Statistics over runs (last axis) of non-negative errors where diverged runs are ``inf``.
-
-    The mean is the plain sample mean (``inf`` as soon as one run diverged: that is the honest mean);
-    the median and quantiles are robust to heavy tails and to a minority of diverged runs.
-    """
-    vals = np.asarray(values, float)
-    with np.errstate(invalid="ignore", over="ignore"):
-        out = {"mean": vals.mean(axis=-1), "median": np.median(vals, axis=-1)}
-        for q in quantiles:
-            out[f"q{round(100 * q):02d}"] = np.quantile(vals, q, axis=-1)
-    out["nonfinite"] = np.sum(~np.isfinite(vals), axis=-1)
-    return out
+    return np.unique(np.round(np.logspace(0, math.log10(steps), n)).astype(np.int64))
 
 
 @dataclass
 class Result:
     """Statistics of the error metrics at the checkpoints of one simulation.
 
-    ``stats[metric][statistic]`` has shape ``(C,)``; ``raw[metric]`` (only with ``keep_raw``) has
-    shape ``(C, R)``.
+    Attributes
+    ----------
+    checkpoints : ndarray (C,)
+        Steps k at which the errors were recorded.
+    stats : dict
+        ``stats[metric][statistic]``, arrays of shape ``(C,)``; statistics from
+        :func:`heavytail_sim.statistics.summarize` (mean, median, quantiles, nonfinite).
+    raw : dict or None
+        ``raw[metric]`` of shape ``(C, R)`` when ``keep_raw`` was asked for.
+    diverged : int
+        Runs that diverged by the last checkpoint.
+    runs : int
+    config : dict
+        What the numbers depend on (problem, oracle, algorithm, schedule, runs, steps, seed, ...).
+    wall_time : float
+        Seconds spent simulating.
     """
 
     checkpoints: np.ndarray
@@ -273,10 +327,13 @@ class Result:
     wall_time: float = 0.0
 
     def curve(self, metric: str = "f_avg", statistic: str = "mean") -> np.ndarray:
+        """One statistic of one metric at the checkpoints, shape ``(C,)``."""
+        if metric not in self.stats:
+            raise UsageError(f"metric {metric!r} not recorded (have {', '.join(self.stats)})")
         return self.stats[metric][statistic]
 
     def frame(self):
-        """Tidy ``pandas.DataFrame`` with columns k, metric, statistic, value."""
+        """Tidy ``pandas.DataFrame``: k, metric, statistic, value, plus the configuration's metadata columns."""
         import pandas as pd
 
         rows = []
@@ -284,191 +341,112 @@ class Result:
             for name, arr in st.items():
                 rows.append(pd.DataFrame({"k": self.checkpoints, "metric": metric, "statistic": name,
                                           "value": np.asarray(arr, float)}))
-        return pd.concat(rows, ignore_index=True)
+        frame = pd.concat(rows, ignore_index=True)
+        for key, val in self.metadata().items():
+            frame[key] = val
+        return frame
+
+    def metadata(self) -> dict:
+        """Flat metadata columns (strings and numbers) describing the configuration."""
+        keys = ("problem", "oracle", "noise", "index", "scale", "algorithm", "schedule", "averaging", "runs",
+                "steps", "seed", "backend", "version")
+        return {k: (self.config[k] if isinstance(self.config.get(k), (int, float, str)) else str(self.config.get(k)))
+                for k in keys if k in self.config}
+
+    def plot(self, metric: str | None = None, ax=None, statistic: str = "mean", band: tuple = ("q10", "q90")):
+        """Quick log-log plot of one metric's statistic with a quantile band; returns the axes."""
+        import matplotlib.pyplot as plt
+
+        metric = metric or next(iter(self.stats))
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5, 3.5))
+        k = self.checkpoints
+        st = self.stats[metric]
+        ax.loglog(k, st[statistic], label=f"{statistic} over {self.runs} runs")
+        if all(b in st for b in band):
+            ax.fill_between(k, st[band[0]], st[band[1]], alpha=0.25, label=f"{band[0]}-{band[1]}")
+        ax.set_xlabel("step k")
+        ax.set_ylabel(metric)
+        ax.set_title(f"{self.config.get('algorithm', '')} on {self.config.get('problem', '')}", fontsize=9)
+        ax.legend(fontsize=8)
+        return ax
 
 
-_DEFAULT_BACKEND = threading.local()
+def run_checkpoints(sim, checkpoints: np.ndarray, quantiles=(0.1, 0.9), keep_raw: bool = False,
+                    metrics: tuple | None = None, on_progress=None) -> tuple[dict, dict | None, float]:
+    """Advance ``sim`` (a CPU or CUDA simulation) through ``checkpoints``, summarising the errors at each.
 
-
-@contextmanager
-def use_backend(backend: str):
-    """Inside the block, :func:`simulate` calls that name no backend use ``backend`` (per thread).
-
-    This is how a whole study (``heavytail-sim rates --backend cuda``) moves to the GPU without threading
-    the choice through every function.
+    Returns (stats, raw or None, wall seconds). Per-run errors live only for the current checkpoint unless
+    ``keep_raw``: O(R) memory, not O(R C). ``on_progress(steps_done)`` is called after each checkpoint.
     """
-    check_backend(backend)
-    if backend == "cuda":
-        from .cuda_engine import require_device
-
-        require_device()  # fail before the study does any work or creates any file
-    previous = getattr(_DEFAULT_BACKEND, "name", "cpu")
-    _DEFAULT_BACKEND.name = backend
-    try:
-        yield backend
-    finally:
-        _DEFAULT_BACKEND.name = previous
-
-
-def check_backend(backend: str | None) -> str:
-    """``backend`` (``None``: the one :func:`use_backend` set, else cpu) if it names one of :data:`BACKENDS`."""
-    if backend is None:
-        backend = getattr(_DEFAULT_BACKEND, "name", "cpu")
-    if backend not in BACKENDS:
-        raise UsageError(f"unknown backend '{backend}' (choose from {', '.join(BACKENDS)})")
-    return backend
-
-
-class Simulation:
-    """R runs of one configuration, advanced on demand; :func:`simulate` is the usual entry point.
-
-    ``backend="cuda"`` keeps the runs in GPU memory (:mod:`heavytail_sim.cuda_engine`, one thread per run,
-    the same kernels and random streams). There the host arrays ``x, xbar, m, v, rng, gsum`` keep the
-    initial state until :meth:`sync` copies the device state back; ``alive`` is refreshed by
-    :meth:`errors`.
-    """
-
-    def __init__(self, problem: Problem, noise: NoiseModel, algorithm: Algorithm, schedule: Schedule,
-                 runs: int, seed: int = 0, backend: str = "cpu"):
-        if not isinstance(runs, (int, np.integer)) or runs < 1:
-            raise UsageError(f"runs must be a positive integer, got {runs}")
-        self.backend = check_backend(backend)
-        if backend == "cuda":
-            from .cuda_engine import require_device
-
-            require_device()  # before allocating anything: a one-line error without a GPU
-        d = problem.dim
-        self.problem, self.noise, self.algorithm, self.schedule = problem, noise, algorithm, schedule
-        self.runs, self.seed, self.k = int(runs), int(seed), 0
-        self.x = np.tile(np.asarray(problem.x0, float), (runs, 1))
-        self.xbar = self.x.copy()
-        self.m = np.zeros((runs, d))
-        needs_v = algorithm.name in ("acclip", "rmsprop", "adam")
-        self.v = np.zeros((runs, d) if needs_v else (1, 1))
-        self.rng = seed_states(seed, runs)
-        self.alive = np.ones(runs, dtype=np.bool_)
-        self.gsum = np.zeros(runs)
-        self._sched = np.empty((5, _BLOCK))
-        self._pargs = problem.kernel_args()
-        na, ns = noise.arrays(d)
-        self._nargs = (noise.code, na, 1.0 / na, ns)
-        self._aargs = algorithm.kernel_args()
-        self._targs = (schedule.tau_vector(d), *schedule.kernel_args())
-        self._device = None
-        if backend == "cuda":
-            from .cuda_engine import DeviceRuns
-
-            self._device = DeviceRuns(self)
-
-    def advance_to(self, k: int) -> None:
-        """Run every live run up to step k (k >= current step)."""
-        if k < self.k:
-            raise ValueError("cannot go back in time")
-        if k > self.k:
-            if self._device is not None:
-                self._device.advance(self.k, k)
-            else:
-                _advance(self.k, k, self.x, self.xbar, self.m, self.v, self.rng, self.alive, self.gsum,
-                         *self._pargs, *self._nargs, *self._aargs, *self._targs, self._sched)
-            self.k = k
-
-    def sync(self) -> None:
-        """Copy the device state into the host arrays (``backend="cuda"``; nothing to do on the CPU)."""
-        if self._device is not None:
-            self._device.to_host(self)
-
-    def errors(self) -> np.ndarray:
-        """Per-run errors at the current step, shape ``(4, R)`` in :data:`METRICS` order."""
-        if self._device is not None:
-            out = self._device.errors(max(self.k, 1))
-            self.alive[:] = self._device.alive_host()
-            return out
-        out = np.empty((4, self.runs))
-        pk, h, xs, pc, pw = self._pargs[:5]
-        _errors(max(self.k, 1), self.x, self.xbar, self.alive, self.gsum, pk, h, xs, pc, pw, out)
-        return out
-
-
-def simulate(problem: Problem, noise: NoiseModel, algorithm: Algorithm, schedule: Schedule, runs: int,
-             steps: int, seed: int = 0, checkpoints=10, quantiles=(0.1, 0.9), keep_raw: bool = False,
-             progress: bool | None = None, threads: int | None = None, backend: str | None = None) -> Result:
-    """Simulate ``runs`` independent trajectories for ``steps`` steps and summarise the errors.
-
-    ``checkpoints`` is either the number per decade (log spacing) or an explicit increasing sequence of
-    steps in [1, steps]. Errors (see :data:`METRIC_HELP`) are dimensionless objective gaps / squared
-    gradient norms of the problem. ``threads`` sets numba's thread count for this call; results do
-    not depend on it. ``backend="cuda"`` runs the same kernels on a GPU, one thread per run, with the same
-    random streams (floating-point differences only; see :mod:`heavytail_sim.cuda_engine`); ``UsageError``
-    when there is none; ``None`` means cpu unless :func:`use_backend` chose otherwise. Returns a
-    :class:`Result`.
-    """
-    backend = check_backend(backend)
-    if not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise UsageError(f"steps must be a positive integer, got {steps}")
-    if np.isscalar(checkpoints):
-        ks = log_checkpoints(int(steps), int(checkpoints))
-    else:
-        ks = np.unique(np.asarray(checkpoints, dtype=np.int64))
-        if ks.size == 0 or ks[0] < 1 or ks[-1] > steps:
-            raise UsageError("checkpoints must lie in [1, steps]")
-    if noise_dim_mismatch(noise, problem.dim):
-        raise UsageError(f"noise parameters do not match dimension {problem.dim}")
-    store = cache.active()
-    if store is not None:
-        key = _cache_config(problem, noise, algorithm, schedule, runs, steps, seed, ks, quantiles, keep_raw)
-        if backend != "cpu":  # GPU numbers differ in the last bits; CPU keys stay as they were
-            key["backend"] = backend
-        return store.cached(key, lambda: _simulate(problem, noise, algorithm, schedule, runs, steps, seed, ks,
-                                                   quantiles, keep_raw, progress, threads, backend))
-    return _simulate(problem, noise, algorithm, schedule, runs, steps, seed, ks, quantiles, keep_raw, progress,
-                     threads, backend)
-
-
-def _cache_config(problem, noise, algorithm, schedule, runs, steps, seed, ks, quantiles, keep_raw) -> dict:
-    """Everything a simulation's numbers depend on (the thread count is not among them)."""
-    from dataclasses import asdict
-
-    return {"problem": asdict(problem), "noise": asdict(noise), "algorithm": asdict(algorithm),
-            "schedule": asdict(schedule), "runs": runs, "steps": steps, "seed": seed, "checkpoints": ks,
-            "quantiles": list(quantiles), "keep_raw": keep_raw, "version": __version__}
-
-
-def _simulate(problem, noise, algorithm, schedule, runs, steps, seed, ks, quantiles, keep_raw, progress,
-              threads, backend="cpu") -> Result:
-    sim = Simulation(problem, noise, algorithm, schedule, runs, seed, backend=backend)
-    old_threads = numba.get_num_threads()
-    if threads is not None:
-        if not 1 <= threads <= numba.config.NUMBA_NUM_THREADS:
-            raise UsageError(f"threads must lie in [1, {numba.config.NUMBA_NUM_THREADS}]")
-        numba.set_num_threads(threads)
-    # per-run errors live only for the current checkpoint unless asked for: O(R) memory, not O(R C)
-    raw = np.empty((4, len(ks), runs)) if keep_raw else None
+    metrics = tuple(METRICS) if metrics is None else tuple(metrics)
+    rows = [METRICS.index(m) for m in metrics]
+    raw = {m: np.empty((len(checkpoints), sim.runs)) for m in metrics} if keep_raw else None
     per_checkpoint = []
     t0 = time.perf_counter()
-    try:
-        with Progress(float(ks[-1]) * runs, f"{algorithm.name}/{noise.kind}", enabled=progress) as bar:
-            for c, k in enumerate(ks):
-                before = sim.k
-                sim.advance_to(int(k))
-                errs = sim.errors()
-                if keep_raw:
-                    raw[:, c, :] = errs
-                per_checkpoint.append([summarize(errs[q], quantiles) for q in range(len(METRICS))])
-                bar.update(float(k - before) * runs)
-    finally:
-        numba.set_num_threads(old_threads)
-    stats = {name: {stat: np.array([pc[q][stat] for pc in per_checkpoint]) for stat in per_checkpoint[0][q]}
-             for q, name in enumerate(METRICS)}
-    config = {"problem": problem.name, "noise": noise.kind, "index": noise.index, "scale": noise.scale,
-              "algorithm": algorithm.name, "schedule": schedule.name, "runs": runs, "steps": steps,
-              "seed": seed, "version": __version__, "backend": backend}
-    return Result(ks, stats, {n: raw[q] for q, n in enumerate(METRICS)} if keep_raw else None,
-                  int(np.sum(~sim.alive)), runs, config, time.perf_counter() - t0)
+    for c, k in enumerate(checkpoints):
+        sim.advance_to(int(k))
+        errs = sim.errors()
+        if keep_raw:
+            for m, q in zip(metrics, rows):
+                raw[m][c] = errs[q]
+        per_checkpoint.append([summarize(errs[q], quantiles) for q in rows])
+        if on_progress is not None:
+            on_progress(int(k))
+    stats = {m: {s: np.array([pc[j][s] for pc in per_checkpoint]) for s in per_checkpoint[0][j]}
+             for j, m in enumerate(metrics)}
+    return stats, raw, time.perf_counter() - t0
 
 
-def noise_dim_mismatch(noise: NoiseModel, d: int) -> bool:
-    for arr in (noise.index, noise.scale):
-        n = np.size(arr)
-        if n not in (1, d):
-            return True
-    return False
+def describe(problem: Problem, oracle: Oracle, algorithm: Algorithm, schedule: Schedule, averaging: str,
+             runs: int, steps: int, seed: int) -> dict:
+    """The configuration as metadata (strings and numbers first, for CSV columns)."""
+    noise = getattr(oracle, "noise", None)
+    return {"problem": problem.name or problem.kind, "oracle": oracle.kind,
+            "noise": noise.kind if noise is not None else "", "index": noise.index if noise is not None else "",
+            "scale": noise.scale if noise is not None else "", "algorithm": algorithm.name,
+            "schedule": schedule.name, "averaging": averaging, "runs": runs, "steps": steps, "seed": seed,
+            "version": __version__}
+
+
+def simulate(problem: Problem, oracle, algorithm: Algorithm, schedule: Schedule, *, runs: int, steps: int,
+             seed: int = 0, checkpoints=10, averaging: str = "weighted", quantiles=(0.1, 0.9),
+             keep_raw: bool = False, on_progress=None) -> Result:
+    """Simulate ``runs`` independent trajectories for ``steps`` steps on the CPU and summarise the errors.
+
+    This is the engine's pure entry point (no cache, backend or thread policy: see
+    :func:`heavytail_sim.runner.simulate`, exported as ``heavytail_sim.simulate``, for those).
+
+    Parameters
+    ----------
+    problem, oracle, algorithm, schedule
+        The configuration; ``oracle`` may be a NoiseModel (additive stationary noise).
+    runs, steps : int
+        R and K.
+    seed : int
+        Master seed.
+    checkpoints : int or sequence of int
+        Checkpoints per decade (log spacing), or an explicit increasing sequence in [1, steps].
+    averaging : {"weighted", "uniform"}
+    quantiles : sequence of float
+        Quantiles reported beside mean and median.
+    keep_raw : bool
+        Keep every run's errors at every checkpoint (``Result.raw``).
+    """
+    oracle = as_oracle(oracle)
+    ks = resolve_checkpoints(checkpoints, steps)
+    sim = Simulation(problem, oracle, algorithm, schedule, runs, seed, averaging)
+    stats, raw, wall = run_checkpoints(sim, ks, quantiles, keep_raw, problem.metrics, on_progress)
+    config = describe(problem, oracle, algorithm, schedule, averaging, runs, steps, seed)
+    config["backend"] = "cpu"
+    return Result(ks, stats, raw, int(np.sum(~sim.alive)), runs, config, wall)
+
+
+def resolve_checkpoints(checkpoints, steps: int) -> np.ndarray:
+    """Checkpoints per decade (an int) or an explicit sequence, as a sorted int64 array in [1, steps]."""
+    if np.isscalar(checkpoints):
+        return log_checkpoints(int(steps), int(checkpoints))
+    ks = np.unique(np.asarray(checkpoints, dtype=np.int64))
+    if ks.size == 0 or ks[0] < 1 or ks[-1] > steps:
+        raise UsageError(f"checkpoints must lie in [1, steps={steps}]")
+    return ks

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .errors import UsageError
+from .errors import ParameterError, UsageError
 from .rng import seed_states, xoro_uniform
 
 GAUSSIAN, PARETO, STABLE, STUDENT_T, CAUCHY, BERNOULLI = 0, 1, 2, 3, 4, 5
@@ -34,50 +34,126 @@ KINDS = {"gaussian": GAUSSIAN, "pareto": PARETO, "stable": STABLE, "student_t": 
          "cauchy": CAUCHY, "bernoulli": BERNOULLI}
 
 
-@njit(inline="always")
+# One function per law, each returning (value, s0, s1) from a generator state held in locals. They are
+# scalar code; :func:`draw_lanes` calls one of them inside a loop over lanes (runs) with the law chosen
+# outside the loop, so the loop body is branch-free arithmetic that the compiler can vectorise.
+@njit(error_model="numpy")
+def pareto_draw(s0, s1, ia, s):
+    """Symmetric Lomax(a) times ``s``: sign * (U^(-1/a) - 1), ``ia = 1/a`` (inverse cdf of Lomax)."""
+    u, s0, s1 = xoro_uniform(s0, s1)
+    y = u ** (-ia) - 1.0
+    v, s0, s1 = xoro_uniform(s0, s1)
+    return (s * y if v < 0.5 else -s * y), s0, s1
+
+
+@njit(error_model="numpy")
+def stable_draw(s0, s1, a, ia, s):
+    """Symmetric alpha-stable (characteristic function exp(-|s t|^a)), a != 1, by Chambers, Mallows and
+    Stuck (1976): sin(aV) / cos(V)^(1/a) (cos((1-a)V) / W)^((1-a)/a), V ~ U(-pi/2, pi/2), W ~ Exp(1)."""
+    u, s0, s1 = xoro_uniform(s0, s1)
+    e, s0, s1 = xoro_uniform(s0, s1)
+    v = math.pi * (u - 0.5)
+    w = -math.log(e)
+    return s * (math.sin(a * v) / math.cos(v) ** ia * (math.cos((1.0 - a) * v) / w) ** (ia - 1.0)), s0, s1
+
+
+@njit(error_model="numpy")
+def cauchy_draw(s0, s1, s):
+    """Cauchy(0, s) = tan(pi (U - 1/2)) s (also the alpha-stable law at a = 1)."""
+    u, s0, s1 = xoro_uniform(s0, s1)
+    return s * math.tan(math.pi * (u - 0.5)), s0, s1
+
+
+@njit(error_model="numpy")
+def stable1_draw(s0, s1, s):
+    """The alpha-stable law at a = 1: the same two uniforms as :func:`stable_draw`, value tan(V) s."""
+    u, s0, s1 = xoro_uniform(s0, s1)
+    _e, s0, s1 = xoro_uniform(s0, s1)
+    return s * math.tan(math.pi * (u - 0.5)), s0, s1
+
+
+@njit(error_model="numpy")
+def gaussian_draw(s0, s1, s):
+    """N(0, s^2) by Box-Muller, cosine branch only: a fixed two uniforms per value keeps streams easy to replay."""
+    u, s0, s1 = xoro_uniform(s0, s1)
+    v, s0, s1 = xoro_uniform(s0, s1)
+    return s * math.sqrt(-2.0 * math.log(u)) * math.cos(2.0 * math.pi * v), s0, s1
+
+
+@njit(error_model="numpy")
+def student_t_draw(s0, s1, a, ia, s):
+    """Student-t with ``a`` degrees of freedom, Bailey (1994): (u, v) uniform in the unit disc (rejection),
+    t = u sqrt(a (w^(-2/a) - 1) / w), w = u^2 + v^2. A rejection loop: this law does not vectorise."""
+    while True:
+        u, s0, s1 = xoro_uniform(s0, s1)
+        v, s0, s1 = xoro_uniform(s0, s1)
+        u = 2.0 * u - 1.0
+        v = 2.0 * v - 1.0
+        w = u * u + v * v
+        if w < 1.0:
+            return s * u * math.sqrt(a * (w ** (-2.0 * ia) - 1.0) / w), s0, s1
+
+
+@njit(error_model="numpy")
+def bernoulli_draw(s0, s1, p, s):
+    """Centred Bernoulli s (p - B), B ~ Bern(p): the lower-bound oracle's noise (mean 0)."""
+    u, s0, s1 = xoro_uniform(s0, s1)
+    return (s * (p - 1.0) if u < p else s * p), s0, s1
+
+
+@njit(error_model="numpy")
 def draw_local(s0, s1, kind, a, ia, s):
     """One noise value from a generator state held in locals: returns (value, s0, s1).
 
-    ``a`` is the tail parameter, ``ia = 1/a`` (precomputed by callers, which saves divisions in hot
-    loops) and ``s`` the scale; see the module docstring for each ``kind``.
+    ``a`` is the tail parameter, ``ia = 1/a`` (precomputed by callers) and ``s`` the scale; see the
+    module docstring for each ``kind``.
     """
     if kind == PARETO:
-        u, s0, s1 = xoro_uniform(s0, s1)
-        y = u ** (-ia) - 1.0  # inverse cdf of Lomax(a)
-        v, s0, s1 = xoro_uniform(s0, s1)
-        return (s * y if v < 0.5 else -s * y), s0, s1
+        return pareto_draw(s0, s1, ia, s)
     if kind == STABLE:
-        u, s0, s1 = xoro_uniform(s0, s1)
-        e, s0, s1 = xoro_uniform(s0, s1)
-        v = math.pi * (u - 0.5)
-        w = -math.log(e)
         if a == 1.0:
-            return s * math.tan(v), s0, s1
-        # Chambers, Mallows and Stuck (1976), symmetric case; (1 - a)/a = ia - 1
-        return s * (math.sin(a * v) / math.cos(v) ** ia * (math.cos((1.0 - a) * v) / w) ** (ia - 1.0)), s0, s1
+            return stable1_draw(s0, s1, s)
+        return stable_draw(s0, s1, a, ia, s)
     if kind == GAUSSIAN:
-        # Box-Muller, cosine branch only: a fixed two draws per value keeps streams easy to replay
-        u, s0, s1 = xoro_uniform(s0, s1)
-        v, s0, s1 = xoro_uniform(s0, s1)
-        return s * math.sqrt(-2.0 * math.log(u)) * math.cos(2.0 * math.pi * v), s0, s1
+        return gaussian_draw(s0, s1, s)
     if kind == STUDENT_T:
-        # Bailey (1994): (u, v) uniform in the unit disc, t = u sqrt(df (w^(-2/df) - 1) / w)
-        while True:
-            u, s0, s1 = xoro_uniform(s0, s1)
-            v, s0, s1 = xoro_uniform(s0, s1)
-            u = 2.0 * u - 1.0
-            v = 2.0 * v - 1.0
-            w = u * u + v * v
-            if w < 1.0:
-                return s * u * math.sqrt(a * (w ** (-2.0 * ia) - 1.0) / w), s0, s1
-    u, s0, s1 = xoro_uniform(s0, s1)
+        return student_t_draw(s0, s1, a, ia, s)
     if kind == CAUCHY:
-        return s * math.tan(math.pi * (u - 0.5)), s0, s1
-    # BERNOULLI: centred, so that the oracle g = grad f + noise stays unbiased
-    return (s * (a - 1.0) if u < a else s * a), s0, s1
+        return cauchy_draw(s0, s1, s)
+    return bernoulli_draw(s0, s1, a, s)
 
 
-@njit(inline="always")
+@njit(error_model="numpy")
+def draw_lanes(kind, a, ia, s, S, out, i, lo, hi):
+    """``out[i, l]`` = one draw of the law (kind, a, s) from lane l's stream ``S[:, l]``, l in lo..hi-1.
+
+    ``S`` is the (2, R) uint64 generator state (row 0 and row 1 the two xoroshiro words of each run).
+    The law is chosen once, outside the lane loop.
+    """
+    if kind == PARETO:
+        for l in range(lo, hi):
+            out[i, l], S[0, l], S[1, l] = pareto_draw(S[0, l], S[1, l], ia, s)
+    elif kind == STABLE and a != 1.0:
+        for l in range(lo, hi):
+            out[i, l], S[0, l], S[1, l] = stable_draw(S[0, l], S[1, l], a, ia, s)
+    elif kind == STABLE:
+        for l in range(lo, hi):
+            out[i, l], S[0, l], S[1, l] = stable1_draw(S[0, l], S[1, l], s)
+    elif kind == GAUSSIAN:
+        for l in range(lo, hi):
+            out[i, l], S[0, l], S[1, l] = gaussian_draw(S[0, l], S[1, l], s)
+    elif kind == STUDENT_T:
+        for l in range(lo, hi):
+            out[i, l], S[0, l], S[1, l] = student_t_draw(S[0, l], S[1, l], a, ia, s)
+    elif kind == CAUCHY:
+        for l in range(lo, hi):
+            out[i, l], S[0, l], S[1, l] = cauchy_draw(S[0, l], S[1, l], s)
+    else:
+        for l in range(lo, hi):
+            out[i, l], S[0, l], S[1, l] = bernoulli_draw(S[0, l], S[1, l], a, s)
+
+
+@njit(error_model="numpy")
 def draw(state, r, kind, a, s):
     """One noise value of ``kind`` (tail parameter ``a``, scale ``s``) from run ``r`` of a state array."""
     x, state[r, 0], state[r, 1] = draw_local(state[r, 0], state[r, 1], kind, a, 1.0 / a, s)
@@ -126,6 +202,17 @@ def abs_moment(kind: str, index: float, scale: float, p: float) -> float:
     return sp * (index * (1 - index) ** p + (1 - index) * index ** p)
 
 
+def _float_array(value, name: str) -> np.ndarray:
+    """``value`` (scalar or sequence) as a non-empty 1-D float array of finite numbers; ParameterError otherwise."""
+    try:
+        arr = np.atleast_1d(np.asarray(value, dtype=float))
+    except (TypeError, ValueError):
+        raise ParameterError(name, f"must be a number or a sequence of numbers, got {value!r}") from None
+    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise ParameterError(name, f"must be finite, got {value!r}")
+    return arr
+
+
 @dataclass(frozen=True)
 class NoiseModel:
     """One noise law per coordinate: ``kind`` with tail parameter ``index`` and ``scale``.
@@ -140,18 +227,17 @@ class NoiseModel:
 
     def __post_init__(self):
         if self.kind not in KINDS:
-            raise UsageError(f"unknown noise '{self.kind}' (choose from {', '.join(KINDS)})")
-        idx = np.atleast_1d(np.asarray(self.index, dtype=float))
-        sc = np.atleast_1d(np.asarray(self.scale, dtype=float))
-        if not np.all(np.isfinite(sc)) or np.any(sc < 0):
-            raise UsageError("noise scale must be finite and >= 0")
+            raise ParameterError("noise", f"must be one of {', '.join(KINDS)}, got '{self.kind}'")
+        idx, sc = (_float_array(v, name) for v, name in ((self.index, "index"), (self.scale, "scale")))
+        if np.any(sc < 0):
+            raise ParameterError("scale", f"must be finite and >= 0, got {self.scale}")
         k = KINDS[self.kind]
         if k == STABLE and np.any((idx <= 0) | (idx > 2)):
-            raise UsageError("alpha-stable index must lie in (0, 2]")
+            raise ParameterError("index", f"of alpha-stable noise must lie in (0, 2], got {self.index}")
         if k in (PARETO, STUDENT_T) and np.any(idx <= 0):
-            raise UsageError(f"{self.kind} tail index must be > 0")
+            raise ParameterError("index", f"of {self.kind} noise must be > 0, got {self.index}")
         if k == BERNOULLI and np.any((idx <= 0) | (idx >= 1)):
-            raise UsageError("Bernoulli probability must lie in (0, 1)")
+            raise ParameterError("index", f"of bernoulli noise (its probability p) must lie in (0, 1), got {self.index}")
 
     @property
     def code(self) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .errors import UsageError
+from .errors import ParameterError
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,19 @@ class Schedule:
     name: str = "custom"
 
     def __post_init__(self):
-        if not (self.eta0 > 0 and math.isfinite(self.eta0)):
-            raise UsageError(f"step size eta0 must be positive and finite, got {self.eta0}")
-        if not self.tau0 > 0:
-            raise UsageError(f"threshold tau0 must be positive, got {self.tau0}")
+        _check_pos(eta0=self.eta0)
+        if not (_is_real(self.tau0) and self.tau0 > 0):  # tau0 = inf: no clipping
+            raise ParameterError("tau0", f"must be positive (inf: no clipping), got {self.tau0}")
+        for name in ("eta_shift", "eta_power", "tau_shift", "tau_power"):
+            if not (_is_real(getattr(self, name)) and math.isfinite(getattr(self, name))):
+                raise ParameterError(name, f"must be finite, got {getattr(self, name)}")
         if self.eta_shift + 1 <= 0 or self.tau_shift + 1 <= 0:
-            raise UsageError("schedule shifts must keep k + shift > 0 for k >= 1")
-        if self.tau_vec is not None and np.any(np.asarray(self.tau_vec) <= 0):
-            raise UsageError("per-coordinate thresholds must be positive")
+            raise ParameterError("eta_shift" if self.eta_shift + 1 <= 0 else "tau_shift",
+                                 "must keep k + shift > 0 for k >= 1")
+        if self.tau_vec is not None:
+            tv = np.asarray(self.tau_vec, dtype=float)
+            if tv.ndim != 1 or not np.all(np.isfinite(tv) & (tv > 0)):
+                raise ParameterError("tau_vec", "per-coordinate thresholds must be positive and finite")
 
     def eta(self, k) -> np.ndarray:
         """eta_k for step(s) k >= 1."""
@@ -73,15 +78,19 @@ def tau_at(k, tau0, shift, power):
     return tau0 * (k + shift) ** power
 
 
+def _is_real(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+
 def _check_alpha(alpha: float) -> None:
-    if not (1 < alpha <= 2):
-        raise UsageError(f"theorem schedules need alpha in (1, 2], got {alpha}")
+    if not (_is_real(alpha) and 1 < alpha <= 2):
+        raise ParameterError("alpha", f"of a theorem schedule must lie in (1, 2], got {alpha}")
 
 
 def _check_pos(**kw) -> None:
     for name, val in kw.items():
-        if not (val > 0 and math.isfinite(val)):
-            raise UsageError(f"{name} must be positive and finite, got {val}")
+        if not (_is_real(val) and math.isfinite(val) and val > 0):
+            raise ParameterError(name, f"must be positive and finite, got {val}")
 
 
 def theorem1(alpha: float, G: float, mu: float, c: float = 1.0) -> Schedule:
@@ -96,8 +105,8 @@ def theorem2(alpha: float, G: float, L: float, f0: float, K: int) -> Schedule:
     """GClip, non-convex, horizon K: constant eta and tau of seed 000, Theorem 2."""
     _check_alpha(alpha)
     _check_pos(G=G, L=L, f0=f0)
-    if K < 1:
-        raise UsageError(f"horizon K must be >= 1, got {K}")
+    if not (_is_real(K) and K >= 1):
+        raise ParameterError("K", f"(the horizon) must be >= 1, got {K}")
     # seed 000, Theorem 2: eta = (f0 / (G^2 K))^(alpha/(3 alpha-2)) / L^((2 alpha-2)/(3 alpha-2)), tau = G/(eta L)^(1/alpha)
     eta = (f0 / (G * G * K)) ** (alpha / (3 * alpha - 2)) / L ** ((2 * alpha - 2) / (3 * alpha - 2))
     tau = G / (eta * L) ** (1 / alpha)
@@ -123,7 +132,7 @@ def theorem3(alpha: float, B, mu: float, c: float = 1.0) -> Schedule:
     _check_pos(mu=mu, c=c)
     B = np.atleast_1d(np.asarray(B, float))
     if np.any(~(B > 0)) or np.any(~np.isfinite(B)):
-        raise UsageError("coordinate moments B_i must be positive and finite")
+        raise ParameterError("B", f"(coordinate moments B_i) must be positive and finite, got {B}")
     # seed 000, Theorem 3: tau_{k,i} = B_i k^(1/alpha), same steps as Theorem 1
     return Schedule(4.0 / mu, 1.0, 1.0, c, 0.0, 1.0 / alpha, tau_vec=tuple(B), name="theorem3")
 
@@ -137,3 +146,36 @@ def sgd_decreasing(mu: float) -> Schedule:
 def constant(eta: float, tau: float = math.inf) -> Schedule:
     """Constant step size and threshold."""
     return Schedule(eta, tau0=tau, name="constant")
+
+
+def resolve_alpha(noise, alpha: float | None = None) -> float:
+    """The moment order alpha in (1, 2] that the theorem schedules use for a noise law.
+
+    This is the one place where it is decided. Given explicitly, ``alpha`` is only validated. Otherwise
+    it follows from the law (Assumption 1 of seed 000 needs E|xi|^alpha < inf, and Table 1's exponents
+    are those at the tail index): Gaussian and Bernoulli noise (every moment finite): 2; Pareto and
+    Student-t with index a > 1: min(a, 2); alpha-stable with index a in (1, 2]: a. Cauchy noise, and
+    laws whose index is <= 1, have no finite moment of any order alpha > 1: a ParameterError naming
+    ``index`` (and saying how to pass ``alpha`` to run the schedule anyway).
+
+    Parameters
+    ----------
+    noise : NoiseModel
+        The law (per-coordinate indices: the smallest counts).
+    alpha : float or None
+        An explicit moment order.
+    """
+    if alpha is not None:
+        _check_alpha(alpha)
+        return float(alpha)
+    if noise.kind in ("gaussian", "bernoulli"):
+        return 2.0
+    if noise.kind == "cauchy":
+        raise ParameterError("alpha", "is needed: cauchy noise has no finite moment of order alpha > 1; "
+                                      "choose one in (1, 2] explicitly, or a constant schedule")
+    a = float(np.min(np.asarray(noise.index, float)))
+    if a <= 1.0:
+        raise ParameterError("index", f"{a:g} of {noise.kind} noise leaves no finite moment of order alpha > 1, "
+                                      "which the theorem schedules need; pass alpha in (1, 2] to run them anyway, "
+                                      "or use a constant schedule")
+    return min(a, 2.0)

@@ -21,7 +21,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .algorithms import Algorithm
-from .engine import METRICS, simulate
+from .engine import METRICS
+from .runner import simulate
 from .errors import UsageError
 from .noise import NoiseModel
 from .problems import Problem
@@ -109,13 +110,13 @@ def run_seeds(problem: Problem, noise: NoiseModel, algorithm: Algorithm, schedul
     raws, diverged, wall = [], 0, 0.0
     ks = None
     for s in seeds:
-        res = simulate(problem, noise, algorithm, schedule, runs, steps, seed=int(s), checkpoints=checkpoints,
-                       keep_raw=True, progress=False, threads=threads)
+        res = simulate(problem, noise, algorithm, schedule, runs=runs, steps=steps, seed=int(s),
+                       checkpoints=checkpoints, keep_raw=True, threads=threads)
         ks = res.checkpoints
         raws.append(res.raw)
         diverged += res.diverged
         wall += res.wall_time
-    raw = {m: np.concatenate([r[m] for r in raws], axis=1) for m in METRICS}
+    raw = {m: np.concatenate([r[m] for r in raws], axis=1) for m in raws[0]}
     return PooledRuns(ks, raw, tuple(int(s) for s in seeds), int(runs), diverged, wall)
 
 

@@ -14,17 +14,39 @@ def test_simulate_writes_tidy_csv_and_table(tmp_path, capsys):
     assert main(SMALL + ["--out", str(out), "--noise", "stable", "--index", "1.4"]) == 0
     frame = pd.read_csv(out)
     assert {"k", "metric", "statistic", "value", "algorithm", "noise"} <= set(frame.columns)
-    assert frame["k"].max() == 200 and set(frame["metric"]) == {"f_avg", "f_last", "grad_sq", "avg_grad_sq"}
+    assert frame["k"].max() == 200
+    assert set(frame["metric"]) == {"f_avg", "f_last", "grad_sq", "avg_grad_sq", "min_grad_sq"}
     assert "median" in capsys.readouterr().out
+    # an existing --out file is replaced only with --force
+    assert main(SMALL + ["--out", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main(SMALL + ["--out", str(out), "--force", "--seed", "1"]) == 0
 
 
 @pytest.mark.parametrize("args,needle", [
     (["--dim", "-3"], "--dim"),
-    (["--alpha", "1.0"], "alpha"),
-    (["--alpha", "2.5"], "alpha"),
+    (["--alpha", "1.0"], "--alpha"),
+    (["--alpha", "2.5"], "--alpha"),
     (["--algorithm", "newton"], "invalid choice"),
-    (["--noise", "stable", "--index", "2.5"], "stable"),
-    (["--runs", "0"], "positive"),
+    (["--noise", "stable", "--index", "2.5"], "--index"),
+    (["--runs", "0"], "--runs"),
+    (["--seed", "-1"], "--seed"),
+    (["--steps", "1000000000000000000000"], "--steps"),
+    (["--runs", "1000000000000"], "memory"),
+    (["--dim", "1000000000000"], "memory"),
+    (["--per-decade", "0"], "--per-decade"),
+    (["--per-decade", "1000000000000"], "--per-decade"),
+    (["--schedule", "constant", "--eta", "nan"], "--eta"),
+    (["--schedule", "constant", "--eta", "inf"], "--eta"),
+    (["--noise", "pareto", "--index", "nan"], "--index"),
+    (["--noise", "pareto", "--index", "inf"], "--index"),
+    (["--algorithm", "adam", "--schedule", "constant", "--eps", "nan"], "--eps"),
+    (["--beta1", "1.0"], "--beta1"),
+    (["--noise", "gaussian", "--index", "1.5"], "--index"),
+    (["--noise", "cauchy"], "--alpha"),
+    (["--noise", "pareto", "--index", "1.0"], "--index"),
+    (["--problem", "ripple", "--schedule", "theorem1"], "strongly convex"),
+    (["--threads", "0"], "--threads"),
 ])
 def test_bad_input_is_one_line_error_and_no_file(tmp_path, capsys, args, needle):
     out = tmp_path / "r.csv"
@@ -48,9 +70,23 @@ def test_console_entry_point_help():
     assert res.returncode == 0 and "--algorithm" in res.stdout and "f_avg" in res.stdout
 
 
-def test_backend_option_reaches_the_engine(monkeypatch):
-    # a study's --backend selects the engine's default backend for every simulation inside the run
-    from heavytail_sim import cuda_engine, engine
+def test_theorem_schedules_take_alpha_from_the_noise_law(capsys):
+    # Gaussian noise is the alpha >= 2 column: the theorem1 threshold grows like k^(1/2), not k^(1/1.5)
+    # (the old --index default); a law with a valid index uses it
+    from heavytail_sim.cli import build_parser
+    from heavytail_sim.simulate_cmd import build
+
+    parser, _ = build_parser()
+    for argv, alpha in ((["--noise", "gaussian"], 2.0), (["--noise", "pareto", "--index", "1.3"], 1.3),
+                        (["--noise", "pareto", "--index", "3.0"], 2.0), (["--noise", "stable", "--index", "1.7"], 1.7),
+                        (["--noise", "cauchy", "--alpha", "1.2"], 1.2)):
+        _, _, _, sched = build(parser.parse_args(["simulate"] + argv))
+        assert sched.tau_power == pytest.approx(1.0 / alpha), argv
+
+
+def test_backend_option_reaches_the_runner(monkeypatch):
+    # a study's --backend selects the runner of every simulation inside the run
+    from heavytail_sim import cuda_engine, runner
     from heavytail_sim.cli import _run
 
     monkeypatch.setattr(cuda_engine, "require_device", lambda: None)  # no GPU here: only the plumbing is tested
@@ -61,11 +97,11 @@ def test_backend_option_reaches_the_engine(monkeypatch):
 
         @staticmethod
         def run(args):
-            seen.append(engine.check_backend(None))
+            seen.append(runner._CURRENT[-1].backend if runner._CURRENT else "cpu")
             return 0
 
     import argparse
 
     assert _run(Study, "x", argparse.Namespace(backend="cuda"), [], "t") == 0
     assert _run(Study, "x", argparse.Namespace(backend="cpu"), [], "t") == 0
-    assert seen == ["cuda", "cpu"] and engine.check_backend(None) == "cpu"
+    assert seen == ["cuda", "cpu"] and not runner._CURRENT

@@ -8,7 +8,7 @@ import pytest
 
 from experiments import acclip
 from heavytail_sim.cli import main
-from heavytail_sim.engine import simulate
+from heavytail_sim.runner import simulate
 from heavytail_sim.errors import UsageError
 
 TINY = {"quad_d": 8, "quad_steps": 60, "ripple_d": 4, "ripple_steps": 60, "eta_lo": 1e-2, "eta_hi": 1.0,

@@ -8,7 +8,7 @@ import pytest
 
 import experiments.rates as study
 from heavytail_sim.algorithms import Algorithm
-from heavytail_sim.engine import simulate
+from heavytail_sim.runner import simulate
 from heavytail_sim.errors import UsageError
 from heavytail_sim.noise import NoiseModel
 from heavytail_sim.problems import quadratic
@@ -25,8 +25,10 @@ def test_gclip_and_cclip_are_the_same_update_in_one_dimension():
     # the study reuses the d = 1 GClip runs for CClip; in d = 1 both clip m to [-tau, tau]. GClip computes
     # (tau/|m|) m, CClip -tau or tau: they differ by rounding only (observed 1e-14 relative after 2000 steps)
     prob, noise = quadratic(1, 1.0, 1.0), NoiseModel("pareto", 1.5, 1.0)
-    g = simulate(prob, noise, Algorithm("gclip"), theorem1(1.5, 1.0, 1.0, 3.0), 50, 2000, seed=4, keep_raw=True)
-    c = simulate(prob, noise, Algorithm("cclip"), theorem3(1.5, [1.0], 1.0, 3.0), 50, 2000, seed=4, keep_raw=True)
+    g = simulate(prob, noise, Algorithm("gclip"), theorem1(1.5, 1.0, 1.0, 3.0), runs=50, steps=2000, seed=4,
+                 keep_raw=True)
+    c = simulate(prob, noise, Algorithm("cclip"), theorem3(1.5, [1.0], 1.0, 3.0), runs=50, steps=2000, seed=4,
+                 keep_raw=True)
     assert np.allclose(g.raw["f_avg"], c.raw["f_avg"], rtol=1e-10, atol=0)
 
 
@@ -135,7 +137,7 @@ def test_unwritable_output_is_a_usage_error(tmp_path):
 
 
 def test_cache_lets_a_second_run_redraw_without_simulating(tmp_path, monkeypatch):
-    import heavytail_sim.engine as engine
+    import heavytail_sim.runner as runner
 
     monkeypatch.setitem(study.CONFIGS, "quick", dict(TINY, parts="sc1", noises="gaussian"))
 
@@ -150,7 +152,7 @@ def test_cache_lets_a_second_run_redraw_without_simulating(tmp_path, monkeypatch
     def no_simulation(*a, **k):
         raise AssertionError("simulated although the cache holds every cell")
 
-    monkeypatch.setattr(engine, "_simulate", no_simulation)
+    monkeypatch.setattr(runner.Runner, "_run", no_simulation)
     second = once("b")
     pd.testing.assert_frame_equal(first, second)
 

@@ -29,7 +29,7 @@ FAKE = textwrap.dedent('''
     def run(args):
         from heavytail_sim import schedules
         from heavytail_sim.algorithms import Algorithm
-        from heavytail_sim.engine import simulate
+        from heavytail_sim.runner import simulate
         from heavytail_sim.noise import NoiseModel
         from heavytail_sim.problems import quadratic
         rows = []

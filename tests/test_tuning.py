@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from heavytail_sim.algorithms import Algorithm
-from heavytail_sim.engine import simulate
+from heavytail_sim.runner import simulate
 from heavytail_sim.errors import UsageError
 from heavytail_sim.noise import NoiseModel
 from heavytail_sim.problems import quadratic
@@ -54,8 +54,8 @@ def test_run_seeds_pools_independent_simulations():
     pooled = run_seeds(PROB, NoiseModel("pareto", 1.5, 0.3), alg, sch, seeds=[3, 4], runs=5, steps=30,
                        checkpoints=[10, 30])
     assert pooled.raw["f_last"].shape == (2, 10)
-    one = simulate(PROB, NoiseModel("pareto", 1.5, 0.3), alg, sch, 5, 30, seed=4, checkpoints=[10, 30],
-                   keep_raw=True, progress=False)
+    one = simulate(PROB, NoiseModel("pareto", 1.5, 0.3), alg, sch, runs=5, steps=30, seed=4, checkpoints=[10, 30],
+                   keep_raw=True)
     np.testing.assert_array_equal(pooled.raw["f_last"][:, 5:], one.raw["f_last"])
     np.testing.assert_array_equal(pooled.per_seed("f_last"), [np.median(pooled.final("f_last")[:5]),
                                                               np.median(pooled.final("f_last")[5:])])

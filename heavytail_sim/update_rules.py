@@ -1,0 +1,261 @@
+"""Update rules, written once as small composable pieces and registered by name.
+
+An update rule turns the stochastic gradient g_k into the step x_k = x_{k-1} - eta_k d_k. Every rule of the
+package is one composition of the pieces below, applied in this fixed order (each piece optional):
+
+1. second moment from the raw g_k:   ``ema_square``  v = b2 v + (1 - b2) g^2            (RMSProp/Adam)
+                                     ``ema_abs_pow`` v = b2 v + (1 - b2) |g|^a          (ACClip's tau^a)
+                                     ``mean_square`` v = v + (g^2 - v) / k               (seed 002's simple average)
+2. momentum before the transform:    m = b1 m + (1 - b1) g;  d = m  (divided by 1 - b1^k with bias correction)
+3. transform:                        ``global_clip``  d = min(tau / ||d||, 1) d            (GClip)
+                                     ``coord_clip``   d_i = clip(d_i, -tau_i, tau_i)      (CClip)
+                                     ``adaptive_clip`` d_i = min(v_i^(1/a) / (|d_i| + eps), 1) d_i (ACClip)
+                                     ``normalize``    d = d / ||d||  (0 for d = 0)         (normalized SGD)
+4. preconditioner:                   d_i = d_i / (sqrt(v_i / c2) + eps), c2 = 1 - b2^k with bias
+                                     correction, 1 without
+5. momentum after the transform:     m = b1 m + (1 - b1) d;  d = m  (/ (1 - b1^k) with bias correction)
+6. step:                             x = x - eta_k f d, where f is the per-run factor of a global transform
+                                     (the vector d itself is not rescaled: x -= (eta f) d)
+
+Sources: seed 000 Alg 1 (momentum, then clipping), eq GClip/CClip/ACClip and Sec 3 (ACClip: a = 1,
+b1 = 0.9, b2 = 0.99, eps = 1e-5); seed 002 eq 1-4 (Adam with momentum *inside* the preconditioner, i.e.
+momentum after the transform); Kingma and Ba (2015) for Adam's order; Cutkosky and Mehta (2021) for
+normalized SGD with momentum; clipped SGD with momentum applied after clipping (the order of the
+clipped-SSTM family, Gorbunov et al. 2020).
+
+Adding a rule: write any new piece here (a small ``@njit`` lane loop and one branch in
+:func:`apply_update`), register the composition in :data:`RULES`, and give it a numpy reference in
+:mod:`heavytail_sim.reference` and a test.
+"""
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+from dataclasses import dataclass
+
+from numba import njit
+
+
+# piece codes
+MOM_NONE, MOM_BEFORE, MOM_AFTER = 0, 1, 2
+T_NONE, T_GLOBAL_CLIP, T_COORD_CLIP, T_ADAPTIVE_CLIP, T_NORMALIZE = 0, 1, 2, 3, 4
+V_NONE, V_EMA_SQUARE, V_EMA_ABS_POW, V_MEAN_SQUARE = 0, 1, 2, 3
+P_NONE, P_RMS = 0, 1
+
+
+@dataclass(frozen=True)
+class Composition:
+    """Which pieces a rule uses (module docstring), by name."""
+
+    momentum: str = "before"       # "none" | "before" | "after"
+    transform: str = "none"        # "none" | "global_clip" | "coord_clip" | "adaptive_clip" | "normalize"
+    second_moment: str = "none"    # "none" | "ema_square" | "ema_abs_pow" | "mean_square"
+    precondition: bool = False
+    bias_correction: bool = False
+    summary: str = ""
+
+    def codes(self) -> tuple[int, int, int, int, int]:
+        return ({"none": MOM_NONE, "before": MOM_BEFORE, "after": MOM_AFTER}[self.momentum],
+                {"none": T_NONE, "global_clip": T_GLOBAL_CLIP, "coord_clip": T_COORD_CLIP,
+                 "adaptive_clip": T_ADAPTIVE_CLIP, "normalize": T_NORMALIZE}[self.transform],
+                {"none": V_NONE, "ema_square": V_EMA_SQUARE, "ema_abs_pow": V_EMA_ABS_POW,
+                 "mean_square": V_MEAN_SQUARE}[self.second_moment],
+                P_RMS if self.precondition else P_NONE, int(self.bias_correction))
+
+
+# The registry: every rule of the package, as a composition of pieces.
+RULES: dict[str, Composition] = {
+    "sgd": Composition(summary="SGD (with momentum when beta1 > 0): x -= eta m"),
+    "gclip": Composition(transform="global_clip", summary="global clipping: x -= eta min(tau/||m||, 1) m (seed 000 Alg 1)"),
+    "cclip": Composition(transform="coord_clip", summary="coordinate-wise clipping to [-tau_i, tau_i] (seed 000 Alg 1)"),
+    "acclip": Composition(transform="adaptive_clip", second_moment="ema_abs_pow",
+                          summary="ACClip: tau_i^a = EMA of |g_i|^a, x -= eta min(tau/(|m|+eps), 1) m (seed 000 Sec 3)"),
+    "rmsprop": Composition(second_moment="ema_square", precondition=True,
+                           summary="RMSProp: x -= eta m / (sqrt(v) + eps) (seed 000 Sec 3.1)"),
+    "adam": Composition(second_moment="ema_square", precondition=True, bias_correction=True,
+                        summary="Adam (Kingma-Ba order): x -= eta (m/c1) / (sqrt(v/c2) + eps)"),
+    "adam_inner": Composition(momentum="after", second_moment="ema_square", precondition=True, bias_correction=True,
+                              summary="Adam as seed 002 eq 1-4 write it: momentum of the preconditioned gradient"),
+    "simple_average": Composition(momentum="none", second_moment="mean_square", precondition=True,
+                                  summary="seed 002 Thm 1: x -= eta g / (sqrt(mean of g^2 so far) + eps)"),
+    "nsgd": Composition(transform="normalize",
+                        summary="normalized SGD with momentum (Cutkosky-Mehta 2021): x -= eta m / ||m||"),
+    "clip_sgdm": Composition(momentum="after", transform="global_clip",
+                             summary="clipped SGD, momentum after clipping: m = b1 m + (1-b1) clip(g), x -= eta m"),
+}
+
+RuleRecord = namedtuple("RuleRecord", "mom transform second precond bias prm tau_vec")
+RuleRecord.__doc__ = """An update rule as the kernels see it.
+
+mom, transform, second, precond, bias : int64 piece codes (module constants).
+prm : float64 (4,) = (beta1, beta2, eps, a) where a is ACClip's moment order.
+tau_vec : float64 (d,) per-coordinate threshold factors (CClip's tau_{k,i} = tau_k tau_vec_i).
+"""
+R_B1, R_B2, R_EPS, R_A = 0, 1, 2, 3
+
+
+# ------------------------------------------------------------------ pieces (lane loops on row i)
+@njit(error_model="numpy")
+def ema_square(b2, V, Z, i, lo, hi):
+    """v = b2 v + (1 - b2) g^2 (RMSProp/Adam second moment)."""
+    for l in range(lo, hi):
+        g = Z[i, l]
+        V[i, l] = b2 * V[i, l] + (1.0 - b2) * g * g
+
+
+@njit(error_model="numpy")
+def ema_abs_pow(b2, a, V, Z, i, lo, hi):
+    """v = b2 v + (1 - b2) |g|^a (ACClip: v = tau^a)."""
+    if a == 1.0:
+        for l in range(lo, hi):
+            V[i, l] = b2 * V[i, l] + (1.0 - b2) * abs(Z[i, l])
+    else:
+        for l in range(lo, hi):
+            V[i, l] = b2 * V[i, l] + (1.0 - b2) * abs(Z[i, l]) ** a
+
+
+@njit(error_model="numpy")
+def mean_square(k, V, Z, i, lo, hi):
+    """v_k = mean of g_1^2 .. g_k^2, recursively v += (g^2 - v)/k."""
+    for l in range(lo, hi):
+        g = Z[i, l]
+        V[i, l] += (g * g - V[i, l]) / k
+
+
+@njit(error_model="numpy")
+def momentum(b1, inv_c1, M, Z, i, lo, hi):
+    """m = b1 m + (1 - b1) d, then d = m / c1 (``inv_c1`` = 1 / c1, exactly 1 without bias correction)."""
+    for l in range(lo, hi):
+        m = b1 * M[i, l] + (1.0 - b1) * Z[i, l]
+        M[i, l] = m
+        Z[i, l] = m * inv_c1
+
+
+@njit(error_model="numpy")
+def add_square_norm(Z, i, acc, lo, hi):
+    """acc[l] += d_i^2 (building ||d||^2 for a global transform)."""
+    for l in range(lo, hi):
+        acc[l] += Z[i, l] * Z[i, l]
+
+
+@njit(error_model="numpy")
+def global_clip_factor(tau, acc, lo, hi):
+    """acc[l] = ||d|| ^2 -> min(tau / ||d||, 1) (1 for a zero vector)."""
+    for l in range(lo, hi):
+        n2 = acc[l]
+        acc[l] = min(tau / math.sqrt(n2), 1.0) if n2 > tau * tau else 1.0
+
+
+@njit(error_model="numpy")
+def normalize_factor(acc, lo, hi):
+    """acc[l] = ||d||^2 -> 1 / ||d|| (0 for a zero vector: no step)."""
+    for l in range(lo, hi):
+        n2 = acc[l]
+        acc[l] = 1.0 / math.sqrt(n2) if n2 > 0.0 else 0.0
+
+
+@njit(error_model="numpy")
+def coord_clip(tau, Z, i, lo, hi):
+    """d_i = min(max(d_i, -tau), tau)."""
+    for l in range(lo, hi):
+        Z[i, l] = min(max(Z[i, l], -tau), tau)
+
+
+@njit(error_model="numpy")
+def adaptive_clip(a, eps, V, Z, i, lo, hi):
+    """d_i = min(tau_i / (|d_i| + eps), 1) d_i with tau_i = v_i^(1/a)."""
+    if a == 1.0:
+        for l in range(lo, hi):
+            d = Z[i, l]
+            Z[i, l] = min(V[i, l] / (abs(d) + eps), 1.0) * d
+    else:
+        ia = 1.0 / a
+        for l in range(lo, hi):
+            d = Z[i, l]
+            Z[i, l] = min(V[i, l] ** ia / (abs(d) + eps), 1.0) * d
+
+
+@njit(error_model="numpy")
+def precondition(inv_c2, eps, V, Z, i, lo, hi):
+    """d_i = d_i / (sqrt(v_i / c2) + eps), ``inv_c2`` = 1 / c2 (exactly 1 without bias correction)."""
+    if inv_c2 == 1.0:
+        for l in range(lo, hi):
+            Z[i, l] = Z[i, l] / (math.sqrt(V[i, l]) + eps)
+    else:
+        for l in range(lo, hi):
+            Z[i, l] = Z[i, l] / (math.sqrt(V[i, l] * inv_c2) + eps)
+
+
+@njit(error_model="numpy")
+def step(eta, X, Z, i, lo, hi):
+    """x_i = x_i - eta d_i."""
+    for l in range(lo, hi):
+        X[i, l] -= eta * Z[i, l]
+
+
+@njit(error_model="numpy")
+def step_scaled(eta, fac, X, Z, i, lo, hi):
+    """x_i = x_i - (eta f_l) d_i with a per-run factor f (global transforms)."""
+    for l in range(lo, hi):
+        X[i, l] -= (eta * fac[l]) * Z[i, l]
+
+
+# ------------------------------------------------------------------ the composed step
+@njit(error_model="numpy")
+def apply_update(ru, k, eta, tau, inv_c1, inv_c2, X, M, V, Z, fac, lo, hi):
+    """One step of rule ``ru`` for lanes lo..hi-1: consumes the stochastic gradient ``Z`` (d, R, overwritten
+    by the direction), updates the momentum ``M``, second moment ``V`` and iterate ``X``; ``fac`` (R,) is
+    scratch for the per-run factor of a global transform. ``k`` is the step number (1-based); ``inv_c1``,
+    ``inv_c2`` are 1/(1 - b1^k), 1/(1 - b2^k) (1 without bias correction)."""
+    d = X.shape[0]
+    b1, b2, eps, a = ru.prm[R_B1], ru.prm[R_B2], ru.prm[R_EPS], ru.prm[R_A]
+    # 1. second moment of the raw stochastic gradient
+    if ru.second != V_NONE:
+        for i in range(d):
+            if ru.second == V_EMA_SQUARE:
+                ema_square(b2, V, Z, i, lo, hi)
+            elif ru.second == V_EMA_ABS_POW:
+                ema_abs_pow(b2, a, V, Z, i, lo, hi)
+            else:
+                mean_square(k, V, Z, i, lo, hi)
+    # 2. momentum before the transform (b1 = 0 leaves d = g exactly: skipped)
+    if ru.mom == MOM_BEFORE and (b1 != 0.0 or ru.bias == 1):
+        for i in range(d):
+            momentum(b1, inv_c1, M, Z, i, lo, hi)
+    # 3. transform
+    glob = ru.transform == T_GLOBAL_CLIP or ru.transform == T_NORMALIZE
+    if glob:
+        for l in range(lo, hi):
+            fac[l] = 0.0
+        for i in range(d):
+            add_square_norm(Z, i, fac, lo, hi)
+        if ru.transform == T_GLOBAL_CLIP:
+            global_clip_factor(tau, fac, lo, hi)
+        else:
+            normalize_factor(fac, lo, hi)
+        if ru.mom == MOM_AFTER:  # the momentum must see the transformed vector itself
+            for i in range(d):
+                for l in range(lo, hi):
+                    Z[i, l] *= fac[l]
+            glob = False
+    elif ru.transform == T_COORD_CLIP:
+        for i in range(d):
+            coord_clip(tau * ru.tau_vec[i], Z, i, lo, hi)
+    elif ru.transform == T_ADAPTIVE_CLIP:
+        for i in range(d):
+            adaptive_clip(a, eps, V, Z, i, lo, hi)
+    # 4. preconditioner
+    if ru.precond == P_RMS:
+        for i in range(d):
+            precondition(inv_c2, eps, V, Z, i, lo, hi)
+    # 5. momentum after the transform
+    if ru.mom == MOM_AFTER and (b1 != 0.0 or ru.bias == 1):
+        for i in range(d):
+            momentum(b1, inv_c1, M, Z, i, lo, hi)
+    # 6. step
+    if glob:
+        for i in range(d):
+            step_scaled(eta, fac, X, Z, i, lo, hi)
+    else:
+        for i in range(d):
+            step(eta, X, Z, i, lo, hi)
