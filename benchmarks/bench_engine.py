@@ -1,32 +1,27 @@
-"""Engine throughput against a numpy baseline and against drawing the noise alone; GPU backend throughput.
+"""Engine throughput against a numpy baseline, the engine before its lane-blocked rewrite, and noise alone.
 
-Usage: python benchmarks/bench_engine.py [--runs 1000] [--seconds 1.5]
-       python benchmarks/bench_engine.py --backend cuda [--seconds 1.5]
+Usage: python benchmarks/bench_engine.py [--runs 1000] [--seconds 1.0] [--readme]
+       python benchmarks/bench_engine.py --chain          (the chain problem at T = 100 and 1000)
+       python benchmarks/bench_engine.py --backend cuda   (GPU throughput; see gpu_check.sh)
 
-For GClip on a quadratic with alpha-stable and with Pareto noise it prints, measured in this one run,
-throughput in million coordinate-steps per second (runs x steps x d / s) for
-  (a) the numba engine (heavytail_sim.engine.simulate, all threads),
+For GClip (theorem 1 schedule) and Adam (constant step) on a quadratic with Pareto and alpha-stable noise
+(index 1.5), d in {1, 10, 100}, R runs, it prints, measured in this one run, throughput in million
+coordinate-steps per second (runs x steps x d / s):
+  (a) the engine (heavytail_sim.engine.Simulation.advance_to, all threads, steady state),
   (b) benchmarks/numpy_engine.py, vectorised over runs,
-  (c) a kernel that only draws the same noise with the engine's generator (same threads, same loop nest),
-and the ratios a/b (target >= 2.2 for d >= 10, >= 2 at d = 1) and c/a (cost of a over c; target <= 1.15).
-
-With ``--backend cuda`` (GClip, quadratic, Pareto and alpha-stable noise, R = 10^4 and 10^6 runs,
-d = 1 and 100) it prints, in G coordinate-steps/s:
-  gpu      the engine on the GPU (Simulation(backend="cuda").advance_to, steady state after compilation;
-           host set-up and copies excluded),
-  cpu2     the CPU engine with 2 numba threads on the same machine, same R (K shortened to fit the time),
-  noise    a GPU kernel that only draws the same noise with the engine's generator (one thread per run),
-  gpu/cpu2 and gpu/noise,
-  %peak    the noise kernel's FP64 flop rate as a share of the GPU's FP64 peak, with flops per draw counted
-           statically in the PTX of a one-draw kernel (an estimate: libdevice's rare slow paths excluded).
-Without a GPU it says so in one line and exits with status 2 (``--smoke`` runs tiny sizes on numba's
-CUDA simulator, to check the code path only; its timings mean nothing).
+  (c) a kernel that only draws the same noise with the engine's sampler and loop nest (same threads),
+  (d) the engine as it was before its lane-blocked rewrite (benchmarks/legacy_engine.py, same threads),
+and the ratios a/b (target >= 5), a/d (target >= 2.5) and c/a (the engine's cost over noise alone;
+target <= 1.3). It also prints the CPU and the vector width numba compiled for (AVX2 or AVX-512):
+machines of the same kind differ from week to week, so compare ratios from one run, never absolute
+numbers from different runs.
 """
 from __future__ import annotations
 
 import argparse
 import math
 import os
+import platform
 import sys
 import time
 
@@ -34,242 +29,172 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-sys.path.insert(0, os.path.dirname(__file__))
-from numpy_engine import gclip_numpy  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from legacy_engine import LegacySimulation  # noqa: E402
+from numpy_engine import adam_numpy, gclip_numpy  # noqa: E402
 
 from heavytail_sim import schedules  # noqa: E402
 from heavytail_sim.algorithms import Algorithm  # noqa: E402
-from heavytail_sim.engine import simulate  # noqa: E402
-from heavytail_sim.noise import KINDS, NoiseModel, draw_local  # noqa: E402
+from heavytail_sim.engine import LANES, Simulation  # noqa: E402
+from heavytail_sim.noise import KINDS, NoiseModel, draw_lanes  # noqa: E402
 from heavytail_sim.problems import quadratic  # noqa: E402
 from heavytail_sim.rng import seed_states  # noqa: E402
 
+ALPHA = 1.5
+ADAM = dict(beta1=0.9, beta2=0.999, eps=1e-8)
 
-@njit(parallel=True)
-def _noise_only(state, kind, a, steps, d, out):
+
+def vector_width() -> str:
+    """What numba compiles for: the host CPU name and its widest double vector (AVX-512 / AVX2 / SSE)."""
+    import llvmlite.binding as llvm
+
+    cpu = os.environ.get("NUMBA_CPU_NAME") or llvm.get_host_cpu_name()
+    feats = llvm.get_host_cpu_features() if not os.environ.get("NUMBA_CPU_NAME") else {}
+    if os.environ.get("NUMBA_CPU_NAME"):
+        width = {"haswell": "AVX2 (4 doubles)", "skylake-avx512": "AVX-512 (8 doubles)"}.get(cpu, f"target {cpu}")
+    elif feats.get("avx512f"):
+        width = "AVX-512 (8 doubles)"
+    elif feats.get("avx2"):
+        width = "AVX2 (4 doubles)"
+    else:
+        width = "SSE2 (2 doubles)"
+    return f"{platform.processor() or platform.machine()}, LLVM target {cpu}, {width}"
+
+
+@njit(parallel=True, error_model="numpy")
+def _noise_only(S, Z, kind, a, steps, lanes):
+    """The engine's noise pass alone: ``steps`` draws per coordinate and run, lane-blocked like the engine."""
+    d, R = Z.shape
     ia = 1.0 / a
-    for r in prange(state.shape[0]):
-        s0, s1 = state[r, 0], state[r, 1]
-        acc = 0.0
+    for b in prange((R + lanes - 1) // lanes):
+        lo = b * lanes
+        hi = min(R, lo + lanes)
         for _ in range(steps):
-            for _i in range(d):
-                z, s0, s1 = draw_local(s0, s1, kind, a, ia, 1.0)
-                acc += z
-        state[r, 0], state[r, 1] = s0, s1
-        out[r] = acc
+            for i in range(d):
+                draw_lanes(kind, a, ia, 1.0, S, Z, i, lo, hi)
 
 
-def _timed(fn, work: float) -> float:
+def _rate(work: float, fn) -> float:
     t0 = time.perf_counter()
     fn()
     return work / (time.perf_counter() - t0) / 1e6
 
 
-def bench(kind: str, a: float, d: int, runs: int, seconds: float) -> dict:
-    # choose K so that the engine runs for about `seconds`; the baselines get fewer steps (slower)
-    rate_guess = {"pareto": 60e6, "stable": 15e6}[kind]
-    steps = max(100, int(seconds * rate_guess / (runs * d)))
+def _configure(alg: str, d: int):
     prob = quadratic(d, 1.0, 1.0 if d == 1 else 10.0)
-    sched = schedules.theorem1(a, 1.0, prob.mu)
-    nm = NoiseModel(kind, a)
-    run_engine = lambda k: simulate(prob, nm, Algorithm("gclip"), sched, runs, k, seed=1, checkpoints=3)  # noqa: E731
-    run_engine(50)  # compile / load cache
-    a_rate = max(_timed(lambda: run_engine(steps), runs * steps * d) for _ in range(2))
-    out = np.empty(runs)
-    _noise_only(seed_states(1, runs), KINDS[kind], a, 10, d, out)
-    c_rate = max(_timed(lambda: _noise_only(seed_states(1, runs), KINDS[kind], a, steps, d, out), runs * steps * d)
-                 for _ in range(2))
-    np_steps = max(20, steps // 8)
-    b_rate = _timed(lambda: gclip_numpy(prob.h, runs, np_steps, kind, a), runs * np_steps * d)
-    return {"noise": kind, "a": a, "d": d, "runs": runs, "steps": steps, "engine": a_rate, "numpy": b_rate,
-            "noise_only": c_rate, "a/b": a_rate / b_rate, "c/a": c_rate / a_rate}
+    if alg == "gclip":
+        return prob, Algorithm("gclip"), schedules.theorem1(ALPHA, 1.0, prob.mu)
+    return prob, Algorithm("adam", **ADAM), schedules.constant(0.01)
 
 
-_GPU = {}
-cuda = None  # numba.cuda, imported on demand; a module global because the simulator swaps it in kernels
+def bench(kind: str, alg: str, d: int, runs: int, seconds: float) -> dict:
+    prob, algorithm, sched = _configure(alg, d)
+    nm = NoiseModel(kind, ALPHA)
+    sim = Simulation(prob, nm, algorithm, sched, runs, seed=1)
+    sim.advance_to(20)  # compile / load the cache
+    # a pilot block sets K for about `seconds` of engine time; the slower baselines get fewer steps
+    pilot = max(20, int(2e6 / (runs * d)))
+    pilot_rate = _rate(runs * pilot * d, lambda: sim.advance_to(sim.k + pilot))
+    steps = max(50, int(seconds * pilot_rate * 1e6 / (runs * d)))
+    a_rate = max(_rate(runs * steps * d, lambda: sim.advance_to(sim.k + steps)) for _ in range(2))
+
+    S = np.ascontiguousarray(seed_states(1, runs).T)
+    Z = np.empty((d, runs))
+    _noise_only(S, Z, KINDS[kind], ALPHA, 2, LANES)
+    c_rate = max(_rate(runs * steps * d, lambda: _noise_only(S, Z, KINDS[kind], ALPHA, steps, LANES)) for _ in range(2))
+
+    legacy = LegacySimulation(prob.h, 1.0, kind, ALPHA, alg, sched.kernel_args(), runs, 1,
+                              **(ADAM if alg == "adam" else {}))
+    legacy.advance_to(20)
+    d_steps = max(20, steps // 3)
+    d_rate = max(_rate(runs * d_steps * d, lambda: legacy.advance_to(legacy.k + d_steps)) for _ in range(2))
+
+    np_steps = max(10, steps // 15)
+    base = gclip_numpy if alg == "gclip" else adam_numpy
+    b_rate = _rate(runs * np_steps * d, lambda: base(prob.h, runs, np_steps, kind, ALPHA))
+    return {"noise": kind, "alg": alg, "d": d, "runs": runs, "steps": steps, "engine": a_rate, "numpy": b_rate,
+            "noise_only": c_rate, "legacy": d_rate, "a/b": a_rate / b_rate, "a/d": a_rate / d_rate,
+            "c/a": c_rate / a_rate}
 
 
-def _gpu_noise_kernels(kind_code: int):
-    """(throughput kernel, one-draw kernel) drawing noise of one kind (a compile-time constant, so the
-    PTX holds only that law's code) with the engine's generator, one thread per run."""
-    if kind_code in _GPU:
-        return _GPU[kind_code]
-    global cuda
-    from heavytail_sim import cuda_engine
+def bench_chain(runs: int, seconds: float) -> list[dict]:
+    """The chain problem (probability-zero oracle, normalised SGD) at T = 100 and 1000."""
+    from heavytail_sim.oracles import ProbabilityZeroOracle
+    from heavytail_sim.problems import chain
 
-    cuda = cuda_engine._cuda()
-    # under the simulator, compiled helpers cannot be called from Python kernels (cuda_engine.as_python)
-    draw = cuda_engine.as_python(draw_local) if cuda_engine.simulator_enabled() else draw_local
-
-    @cuda.jit
-    def many(state, a, steps, d, out):
-        r = cuda.grid(1)
-        if r < state.shape[0]:
-            ia = 1.0 / a
-            s0, s1 = state[r, 0], state[r, 1]
-            acc = 0.0
-            for _ in range(steps):
-                for _i in range(d):
-                    z, s0, s1 = draw(s0, s1, kind_code, a, ia, 1.0)
-                    acc += z
-            state[r, 0], state[r, 1] = s0, s1
-            out[r] = acc  # keeps the draws alive
-
-    @cuda.jit
-    def one(state, a, out):
-        r = cuda.grid(1)
-        if r < state.shape[0]:
-            z, _s0, _s1 = draw(state[r, 0], state[r, 1], kind_code, a, 1.0 / a, 1.0)
-            out[r] = z
-
-    _GPU[kind_code] = (many, one)
-    return many, one
-
-
-def _bench_gpu(kind: str, a: float, d: int, runs: int, seconds: float, smoke: bool, peak: float) -> dict:
-    from heavytail_sim import cuda_engine
-    from heavytail_sim.engine import Simulation
-
-    _gpu_noise_kernels(KINDS[kind])  # imports numba.cuda into the module global `cuda`
-    sync = (lambda: None) if cuda_engine.simulator_enabled() else cuda.synchronize
-    prob = quadratic(d, 1.0, 1.0 if d == 1 else 10.0)
-    sched = schedules.theorem1(a, 1.0, prob.mu)
-    nm = NoiseModel(kind, a)
-    work_per_step = runs * d
-
-    # (a) engine on the GPU: a pilot block sets K for about `seconds`
-    sim = Simulation(prob, nm, Algorithm("gclip"), sched, runs, seed=1, backend="cuda")
-    pilot = 2 if smoke else max(16, int(2e8 / work_per_step))
-    sim.advance_to(2)  # compile (or load) the kernels
-    sync()
-    t0 = time.perf_counter()
-    sim.advance_to(2 + pilot)
-    sync()
-    rate0 = pilot * work_per_step / (time.perf_counter() - t0)
-    steps = pilot if smoke else max(pilot, int(seconds * rate0 / work_per_step))
-    t0 = time.perf_counter()
-    sim.advance_to(sim.k + steps)
-    sync()
-    gpu = steps * work_per_step / (time.perf_counter() - t0)
-    sim.errors()  # the checkpoint statistics path runs too
-    del sim
-
-    # (b) CPU engine, 2 threads, same R: K fitted to the time budget from a 1-step pilot
-    old = numba.get_num_threads()
-    numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
-    try:
-        csim = Simulation(prob, nm, Algorithm("gclip"), sched, runs, seed=1)
-        csim.advance_to(1)
-        t0 = time.perf_counter()
-        csim.advance_to(2)
-        one_step = time.perf_counter() - t0
-        csteps = max(1, min(steps, int(seconds / max(one_step, 1e-9))))
-        t0 = time.perf_counter()
-        csim.advance_to(csim.k + csteps)
-        cpu2 = csteps * work_per_step / (time.perf_counter() - t0)
-        del csim
-    finally:
-        numba.set_num_threads(old)
-
-    # (c) noise only on the GPU, same number of draws per thread as the engine's measurement
-    many, one = _gpu_noise_kernels(KINDS[kind])
-    tpb = min(cuda_engine.THREADS_PER_BLOCK, runs)
-    blocks = (runs + tpb - 1) // tpb
-    state = cuda.to_device(np.asfortranarray(seed_states(1, runs)))
-    out = cuda.device_array(runs)
-    many[blocks, tpb](state, a, 1, d, out)  # compile
-    sync()
-    t0 = time.perf_counter()
-    many[blocks, tpb](state, a, steps, d, out)
-    sync()
-    noise = steps * work_per_step / (time.perf_counter() - t0)
-
-    frac, flops = math.nan, math.nan
-    if not cuda_engine.simulator_enabled():
-        one[blocks, tpb](state, a, out)
-        try:
-            flops = cuda_engine.ptx_fp64_flops(one.inspect_asm(one.signatures[0]))
-        except Exception as exc:  # an API change must not lose the throughput numbers
-            print(f"  (no PTX flop count: {type(exc).__name__}: {exc})", file=sys.stderr)
-        frac = noise * flops / peak
-    return {"noise": kind, "d": d, "runs": runs, "steps": steps, "gpu": gpu, "cpu2": cpu2, "noise_only": noise,
-            "flops_per_draw": flops, "peak_frac": frac}
-
-
-def main_cuda(args) -> int:
-    from heavytail_sim import cuda_engine
-
-    ok, desc = cuda_engine.device_status()
-    if not ok or (cuda_engine.simulator_enabled() and not args.smoke):
-        why = desc if not ok else "only numba's CUDA simulator is active (timings would mean nothing; --smoke)"
-        print(f"bench_engine: --backend cuda: no GPU to measure: {why}", file=sys.stderr)
-        return 2
-    sizes = [(1, 2), (3, 3)] if args.smoke else [(d, r) for d in (1, 100) for r in (10_000, 1_000_000)]
-    peak, peak_line = math.nan, ""
-    if not cuda_engine.simulator_enabled():
-        try:
-            peak, how = cuda_engine.peak_fp64_flops()
-            peak_line = f"; FP64 peak ~{peak / 1e12:.1f} Tflop/s ({how})"
-        except Exception as exc:  # device attributes differ between CUDA versions
-            peak_line = f"; FP64 peak unknown ({type(exc).__name__}: {exc})"
-    print(f"{desc}; numba {numba.__version__}, numpy {np.__version__}{peak_line}")
-    print("G/s = 10^9 coordinate-steps per second; cpu2 = CPU engine, 2 threads, this machine")
-    print(f"{'noise':>7} {'d':>4} {'R':>8} {'K':>8} {'gpu':>8} {'cpu2':>8} {'noise':>8} {'gpu/cpu2':>9} "
-          f"{'gpu/noise':>9} {'flop/draw':>9} {'%peak':>6}")
-    for kind, a in (("pareto", 1.5), ("stable", 1.5)):
-        for d, runs in sizes:
-            r = _bench_gpu(kind, a, d, runs, args.seconds, args.smoke, peak)
-            print(f"{kind:>7} {d:>4} {runs:>8} {r['steps']:>8} {r['gpu'] / 1e9:>8.2f} {r['cpu2'] / 1e9:>8.3f} "
-                  f"{r['noise_only'] / 1e9:>8.2f} {r['gpu'] / r['cpu2']:>9.1f} {r['gpu'] / r['noise_only']:>9.2f} "
-                  f"{r['flops_per_draw']:>9.0f} {100 * r['peak_frac']:>6.1f}", flush=True)
-    return 0
+    rows = []
+    for T in (100, 1000):
+        sim = Simulation(chain(T), ProbabilityZeroOracle(0.5), Algorithm("nsgd", beta1=0.5), schedules.constant(0.5),
+                         runs, seed=1)
+        sim.advance_to(2)
+        pilot = 5
+        rate = _rate(runs * pilot * T, lambda: sim.advance_to(sim.k + pilot))
+        steps = max(5, int(seconds * rate * 1e6 / (runs * T)))
+        rows.append({"T": T, "runs": runs, "steps": steps,
+                     "rate": _rate(runs * steps * T, lambda: sim.advance_to(sim.k + steps))})
+    return rows
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=1000)
-    ap.add_argument("--seconds", type=float, default=1.5, help="target duration of each engine measurement")
+    ap.add_argument("--seconds", type=float, default=1.0, help="target duration of each engine measurement")
     ap.add_argument("--dims", type=int, nargs="+", default=[1, 10, 100])
+    ap.add_argument("--algorithms", nargs="+", default=["gclip", "adam"], choices=["gclip", "adam"])
+    ap.add_argument("--chain", action="store_true", help="measure the chain problem at T = 100 and 1000 instead")
     ap.add_argument("--backend", choices=("cpu", "cuda"), default="cpu",
-                    help="cpu: engine vs numpy vs noise only (default); cuda: GPU vs 2-thread CPU (see above)")
+                    help="cpu (default) or cuda: GPU throughput (bench_gpu.py)")
     ap.add_argument("--smoke", action="store_true", help="with --backend cuda: tiny sizes, allowed on the simulator")
     ap.add_argument("--readme", action="store_true",
                     help="also write the table into README.md between the bench:start/bench:end markers")
     args = ap.parse_args()
     if args.backend == "cuda":
+        from bench_gpu import main_cuda
+
         return main_cuda(args)
-    print(f"numba {numba.__version__}, numpy {np.__version__}, threads {numba.get_num_threads()}; "
-          f"M/s = million coordinate-steps per second")
-    print(f"{'noise':>7} {'d':>4} {'R':>5} {'K':>7} {'engine':>8} {'numpy':>8} {'noise':>8} {'a/b':>6} {'c/a':>6}")
+    head = (f"{vector_width()}; {os.cpu_count()} cores, numba threads {numba.get_num_threads()}; "
+            f"numba {numba.__version__}, numpy {np.__version__}")
+    print(head)
+    if args.chain:
+        print(f"{'T':>6} {'R':>6} {'K':>6} {'M/s':>8}")
+        for r in bench_chain(args.runs, args.seconds):
+            print(f"{r['T']:>6} {r['runs']:>6} {r['steps']:>6} {r['rate']:>8.2f}", flush=True)
+        return 0
+    print("M/s = million coordinate-steps per second; a engine, b numpy, c noise only, d engine before lanes")
+    print(f"{'noise':>7} {'alg':>6} {'d':>4} {'R':>5} {'K':>7} {'a':>8} {'b':>8} {'c':>8} {'d':>8} "
+          f"{'a/b':>6} {'a/d':>6} {'c/a':>6}")
     rows = []
-    for kind, a in (("pareto", 1.5), ("stable", 1.5)):
-        for d in args.dims:
-            r = bench(kind, a, d, args.runs, args.seconds)
-            rows.append(r)
-            print(f"{kind:>7} {d:>4} {r['runs']:>5} {r['steps']:>7} {r['engine']:>8.1f} {r['numpy']:>8.1f} "
-                  f"{r['noise_only']:>8.1f} {r['a/b']:>6.2f} {r['c/a']:>6.2f}", flush=True)
+    for kind in ("pareto", "stable"):
+        for alg in args.algorithms:
+            for d in args.dims:
+                r = bench(kind, alg, d, args.runs, args.seconds)
+                rows.append(r)
+                print(f"{kind:>7} {alg:>6} {d:>4} {r['runs']:>5} {r['steps']:>7} {r['engine']:>8.1f} "
+                      f"{r['numpy']:>8.1f} {r['noise_only']:>8.1f} {r['legacy']:>8.1f} {r['a/b']:>6.2f} "
+                      f"{r['a/d']:>6.2f} {r['c/a']:>6.2f}", flush=True)
     if args.readme:
-        _write_readme(rows)
+        _write_readme(rows, head)
     return 0
 
 
-def _write_readme(rows: list) -> None:
+def _write_readme(rows: list, head: str) -> None:
     """Replace the README's benchmark table (between its bench markers) with this run's numbers."""
-    import platform
     from pathlib import Path
 
     from heavytail_sim.io import write_text
 
-    lines = [f"Measured by `python benchmarks/bench_engine.py --readme` on {platform.processor() or 'this machine'}"
-             f" ({os.cpu_count()} cores), numba {numba.__version__}, numpy {np.__version__}, alpha = 1.5:", "",
-             "| noise | d | engine (a) M/s | numpy (b) M/s | noise only (c) M/s | a/b | c/a |", "|---|---|---|---|---|---|---|"]
-    lines += [f"| {r['noise']} | {r['d']} | {r['engine']:.1f} | {r['numpy']:.1f} | {r['noise_only']:.1f} | "
-              f"{r['a/b']:.2f} | {r['c/a']:.2f} |" for r in rows]
+    lines = [f"Measured by `python benchmarks/bench_engine.py --readme` ({head}; R = {rows[0]['runs']}, "
+             f"index {ALPHA}):", "",
+             "| noise | algorithm | d | engine (a) M/s | numpy (b) | noise only (c) | before lanes (d) | a/b | a/d | c/a |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {r['noise']} | {r['alg']} | {r['d']} | {r['engine']:.1f} | {r['numpy']:.1f} | {r['noise_only']:.1f} | "
+              f"{r['legacy']:.1f} | {r['a/b']:.2f} | {r['a/d']:.2f} | {r['c/a']:.2f} |" for r in rows]
     readme = Path(__file__).resolve().parents[1] / "README.md"
     text = readme.read_text()
-    head, rest = text.split("<!-- bench:start -->", 1)
+    head_text, rest = text.split("<!-- bench:start -->", 1)
     _, tail = rest.split("<!-- bench:end -->", 1)
-    write_text(readme, head + "<!-- bench:start -->\n" + "\n".join(lines) + "\n<!-- bench:end -->" + tail)
+    write_text(readme, head_text + "<!-- bench:start -->\n" + "\n".join(lines) + "\n<!-- bench:end -->" + tail)
 
 
 if __name__ == "__main__":

@@ -33,3 +33,21 @@ def gclip_numpy(h: np.ndarray, runs: int, steps: int, kind: str, a: float, seed:
         fac = np.minimum(1.0, tau / np.maximum(nrm, 1e-300))
         x -= (4.0 / (mu * (k + 1))) * fac[:, None] * g
     return xbar
+
+
+def adam_numpy(h: np.ndarray, runs: int, steps: int, kind: str, a: float, seed: int = 0, eta: float = 0.01,
+               b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> np.ndarray:
+    """Adam (Kingma-Ba order, bias-corrected) with constant eta on f = sum h x^2 / 2; returns x_bar (R, d)."""
+    rng = np.random.default_rng(seed)
+    d = h.size
+    x = np.ones((runs, d))
+    xbar = x.copy()
+    m = np.zeros((runs, d))
+    v = np.zeros((runs, d))
+    for k in range(1, steps + 1):
+        xbar += (2.0 / (k + 1)) * (x - xbar)
+        g = h * x + noise(rng, kind, a, (runs, d))
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        x -= eta * (m / (1 - b1 ** k)) / (np.sqrt(v / (1 - b2 ** k)) + eps)
+    return xbar
