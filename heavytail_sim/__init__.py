@@ -55,6 +55,16 @@ def claims(prefix: str = "") -> list:
     """Every registered claim of the seeds whose id starts with ``prefix`` (see :mod:`proofs_check`).
 
     Each claim's ``check`` is run by :func:`proofs_check.registry.run_claim`, which returns its verdict.
+
+    Parameters
+    ----------
+    prefix : str
+        Start of the claim ids to keep (``"002-"``: seed 002's claims; ``""``: all).
+
+    Returns
+    -------
+    list of proofs_check.registry.Claim
+        In registration order; each has ``id``, ``seed``, ``location``, ``statement``, ``check`` and ``mutant``.
     """
     from proofs_check.registry import all_claims
 

@@ -77,5 +77,10 @@ class Algorithm:
 
 
 def acclip_defaults() -> Algorithm:
-    """ACClip with the seed's defaults: a = 1, beta1 = 0.9, beta2 = 0.99, eps = 1e-5 (seed 000, Sec 5.1)."""
+    """ACClip with the seed's defaults: a = 1, beta1 = 0.9, beta2 = 0.99, eps = 1e-5 (seed 000, Sec 5.1).
+
+    Returns
+    -------
+    Algorithm
+    """
     return Algorithm("acclip", beta1=0.9, beta2=0.99, eps=1e-5, acclip_alpha=1.0)

@@ -167,7 +167,24 @@ def _fill(state, kind, a, s, out):
 
 
 def sample(kind: str, index: float, scale: float, n: int, seed: int) -> np.ndarray:
-    """``n`` draws, shape ``(n,)``, of one noise model from the engine's generator (stream of run 0)."""
+    """``n`` draws, shape ``(n,)``, of one noise model from the engine's generator (stream of run 0).
+
+    Parameters
+    ----------
+    kind : str
+        A noise law (see the module docstring).
+    index, scale : float
+        Tail parameter and scale of the law.
+    n : int
+        Number of draws.
+    seed : int
+        Seed of the stream (>= 0); the draws are those run 0 of a simulation with this seed would use.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n,)``, float64.
+    """
     model = NoiseModel(kind, index, scale)
     out = np.empty(n)
     _fill(seed_states(seed, 1), KINDS[model.kind], float(model.index), float(model.scale), out)
@@ -175,7 +192,22 @@ def sample(kind: str, index: float, scale: float, n: int, seed: int) -> np.ndarr
 
 
 def abs_moment(kind: str, index: float, scale: float, p: float) -> float:
-    """Exact E|X|^p for one coordinate; ``inf`` where the moment does not exist (p >= tail index)."""
+    """Exact E|X|^p for one coordinate; ``inf`` where the moment does not exist (p >= tail index).
+
+    Parameters
+    ----------
+    kind : str
+        A noise law (see the module docstring).
+    index, scale : float
+        Tail parameter and scale of the law.
+    p : float
+        Moment order (>= 0).
+
+    Returns
+    -------
+    float
+        E|X|^p, or ``inf``.
+    """
     from scipy.special import beta as beta_fn, gamma
 
     if p < 0:
@@ -219,6 +251,16 @@ class NoiseModel:
 
     ``index`` and ``scale`` may be scalars or length-d sequences (per-coordinate laws, Assumption 2 of
     seed 000); :meth:`arrays` broadcasts them to dimension d.
+
+    Parameters
+    ----------
+    kind : str
+        One of ``gaussian``, ``pareto``, ``stable``, ``student_t``, ``cauchy``, ``bernoulli``.
+    index : float or sequence of float
+        Tail parameter (Pareto and alpha-stable: the tail index; Student-t: degrees of freedom;
+        Bernoulli: p; unused for Gaussian and Cauchy), one per coordinate or one for all.
+    scale : float or sequence of float
+        Multiplier of the standard variable (>= 0), one per coordinate or one for all.
     """
 
     kind: str

@@ -54,6 +54,14 @@ class Profile:
 
     kind ``"constant"``: ``a``; ``"power"``: a (k + b)^c (a drifting scale); ``"switch"``: ``a`` on steps
     k with floor((k - 1) / c) even, ``b`` otherwise (the scale switches every c steps).
+
+    Parameters
+    ----------
+    kind : {"constant", "power", "switch"}
+        The form of the profile.
+    a, b, c : float
+        Its parameters, as above (``"power"`` needs k + b > 0 for k >= 1, ``"switch"`` a whole period
+        c >= 1).
     """
 
     kind: str = "constant"
@@ -184,7 +192,13 @@ class ProbabilityZeroOracle(Oracle):
 
 @dataclass(frozen=True)
 class Minibatch(Oracle):
-    """Average of ``batch`` component gradients, indices uniform with replacement (finite sums only)."""
+    """Average of ``batch`` component gradients, indices uniform with replacement (finite sums only).
+
+    Parameters
+    ----------
+    batch : int
+        Minibatch size b >= 1.
+    """
 
     batch: int = 1
     kind = "minibatch"

@@ -366,6 +366,8 @@ class Problem:
         Finite sums: weight of (ridge/2) ||x||^2.
     projection, lo, hi, center, radius
         Projection set: ``"none"``, ``"box"`` [lo, hi] or ``"ball"`` of ``radius`` around ``center``.
+    name : str
+        A readable description (``"quadratic(d=10, mu=1, L=2)"``), used in result metadata.
     fstar : float or None
         inf f (``None`` when unknown: objective gaps are then not reported).
     smoothness : float
@@ -621,6 +623,15 @@ def quadratic(d: int, mu: float = 1.0, L: float = 1.0, xstar=0.0, x0=1.0, projec
         Minimiser and starting point.
     projection : {"none", "box", "ball"}
         ``"ball"`` projects onto the ball of ``radius`` around ``xstar``; ``"box"`` onto [lo, hi].
+    radius : float
+        Radius of the ball projection.
+    lo, hi : float or array_like (d,), optional
+        Bounds of the box projection.
+
+    Returns
+    -------
+    Problem
+        With ``mu``, ``L`` and ``f* = 0`` known.
     """
     d = _check_dim(d)
     _check_pos(mu=mu, L=L)
@@ -637,6 +648,22 @@ def ripple(d: int, h: float = 1.0, c: float = 1.0, w: float = 2.0, x0=2.0) -> Pr
 
     The default c = 1, w = 2 is benign (no spurious stationary points); ``c=2, w=3`` has spurious local
     minima and saddles (:func:`ripple_stationary_points`).
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+    h : float
+        Curvature of the quadratic part, the same on every coordinate.
+    c, w : float
+        Amplitude and frequency of the ripple term ``h c (1 - cos(w t))`` (>= 0).
+    x0 : float or array_like (d,)
+        Starting point.
+
+    Returns
+    -------
+    Problem
+        Smooth (``L`` known), not strongly convex unless ``c w^2 = 0``; f* = 0 at 0.
     """
     d = _check_dim(d)
     _check_pos(h=h)
@@ -673,6 +700,25 @@ def l1_quadratic(d: int, lam: float = 1.0, mu: float = 1.0, L: float | None = No
 
     ``h`` is log-spaced from ``mu`` to ``L`` (default L = mu); f* = 0 at xstar; mu-strongly convex, not
     smooth (``L`` attribute inf). The setting of seed 001's projected GClip theorem (App A).
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+    lam : float
+        Weight of the l1 term (> 0).
+    mu, L : float
+        Smallest and largest curvature of the quadratic part (``L=None``: ``mu``).
+    xstar, x0 : float or array_like (d,)
+        Minimiser and starting point.
+    projection : {"none", "ball"}
+        ``"ball"``: project onto the ball of ``radius`` around ``xstar``.
+    radius : float
+        Radius of the ball projection.
+
+    Returns
+    -------
+    Problem
     """
     d = _check_dim(d)
     L = mu if L is None else L
@@ -703,6 +749,11 @@ def chain(T: int, L: float = CHAIN_LIPSCHITZ, lam: float = 1.0, x0=0.0) -> Probl
         Spatial scale: progress thresholds apply to x / lam.
     x0 : float or array_like
         Starting point (0: no progress, as the lower-bound argument requires).
+
+    Returns
+    -------
+    Problem
+        With ``fstar`` the infimum of f (not attained) and the chain metrics (``progress``, ...).
     """
     T = _check_dim(T, "T")
     _check_pos(L=L, lam=lam)
@@ -729,6 +780,22 @@ def least_squares(A, y, ridge: float = 0.0, x0=0.0) -> Problem:
 
     L and mu are the extreme eigenvalues of A'A/n + ridge I; f* from the normal equations (least-norm
     solution when singular).
+
+    Parameters
+    ----------
+    A : array_like (n, d)
+        Data matrix, one component a_j per row.
+    y : array_like (n,)
+        Targets.
+    ridge : float
+        Weight of the ridge term (>= 0).
+    x0 : float or array_like (d,)
+        Starting point.
+
+    Returns
+    -------
+    Problem
+        A finite sum of n components (for the :class:`~heavytail_sim.Minibatch` oracle).
     """
     data = _finite_sum_data(A, y, labels=False)
     if not (math.isfinite(ridge) and ridge >= 0):
@@ -749,6 +816,22 @@ def logistic(A, y, ridge: float = 0.0, x0=0.0) -> Problem:
 
     L = ||A||_2^2 / (4 n) + ridge; f* by Newton's method (``None`` when the infimum is not attained,
     e.g. separable data without ridge).
+
+    Parameters
+    ----------
+    A : array_like (n, d)
+        Data matrix, one component a_j per row.
+    y : array_like (n,)
+        Labels in {-1, +1}.
+    ridge : float
+        Weight of the ridge term (>= 0).
+    x0 : float or array_like (d,)
+        Starting point.
+
+    Returns
+    -------
+    Problem
+        A finite sum of n components (for the :class:`~heavytail_sim.Minibatch` oracle).
     """
     data = _finite_sum_data(A, y, labels=True)
     if not (math.isfinite(ridge) and ridge >= 0):
@@ -810,6 +893,23 @@ def lower_bound_instance(alpha: float, eps: float, nu: int, x0: float = 0.25) ->
 
     The oracle returns x - 1/(2 gamma) with probability p_nu and x otherwise, i.e. grad f_b(x) plus
     the centred noise (p_nu - B) / (2 gamma), B ~ Bern(p_nu); unbiased because p_nu / (2 gamma) = b_nu.
+
+    Parameters
+    ----------
+    alpha : float
+        Moment order in (1, 2] of the family (seed 000, Thm 4).
+    eps : float
+        Accuracy in (0, 1/8]; Thm 4 takes eps = 1/(16 k^((alpha-1)/alpha)) for k oracle calls.
+    nu : {0, 1}
+        Which member of the pair.
+    x0 : float
+        Starting point in [0, 1/2].
+
+    Returns
+    -------
+    LowerBoundInstance
+        ``alpha``, ``eps``, ``nu``, gamma, p_nu, b_nu, the projected ``problem`` and the Bernoulli
+        ``noise`` (a :class:`~heavytail_sim.NoiseModel`).
     """
     if not (1 < alpha <= 2):
         raise UsageError(f"the lower bound needs alpha in (1, 2], got {alpha}")

@@ -63,6 +63,24 @@ def bootstrap_curves(raw, statistic: str = "mean", n_boot: int = 1000, seed: int
     ``raw`` is a ``(C, R)`` array of per-run errors (run r's errors at the C checkpoints), or, with
     ``paired=False``, a sequence of C one-dimensional arrays (independent runs per checkpoint, any sizes).
     Paired resampling draws one set of run indices per replicate and uses it at every checkpoint.
+
+    Parameters
+    ----------
+    raw : array_like (C, R) or sequence of array_like
+        Per-run errors (``Result.raw[metric]``), as above.
+    statistic : {"mean", "median"}
+        The statistic over runs.
+    n_boot : int
+        Number of replicates.
+    seed : int
+        Seed of the resampling.
+    paired : bool
+        Resample whole runs (True) or each checkpoint's runs independently (False).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_boot, C)``; ``inf`` where a resampled mean contains a diverged run.
     """
     rng = np.random.default_rng(seed)
     if paired:
@@ -127,6 +145,32 @@ def fit_exponent(k: np.ndarray, raw, statistic: str = "mean", decades: float = 1
     of the full-sample curve; the interval is the (1-level)/2 and (1+level)/2 percentiles of the
     replicates' fits (replicates whose curve is not positive and finite in the window count as nan and
     make the interval nan: that happens only when runs diverged, and then no exponent exists).
+
+    Parameters
+    ----------
+    k : array_like (C,)
+        Checkpoints (steps, or horizons).
+    raw : array_like (C, R) or sequence of array_like
+        Per-run errors, as in :func:`bootstrap_curves`.
+    statistic : {"mean", "median"}
+        The statistic over runs whose curve is fitted.
+    decades : float
+        Width of the fit window, in decades of k, ending at ``kmax``.
+    kmax : float, optional
+        End of the window (default: the last checkpoint).
+    n_boot : int
+        Bootstrap replicates.
+    seed : int
+        Seed of the resampling.
+    paired : bool
+        See :func:`bootstrap_curves`.
+    level : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    ExponentFit
+        ``slope`` with ``ci_low``, ``ci_high``, the window ``[k_lo, k_hi]`` and its number of points.
     """
     k = np.asarray(k, float)
     mask = window_mask(k, decades, kmax)
@@ -170,7 +214,29 @@ def local_slope_bands(k: np.ndarray, raw, statistic: str = "mean", width: float 
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Local slopes of the statistic's curve with bootstrap percentile bands.
 
-    Returns ``(k_mid, slope, low, high)``, each of shape ``(W,)``.
+    Parameters
+    ----------
+    k : array_like (C,)
+        Checkpoints.
+    raw : array_like (C, R) or sequence of array_like
+        Per-run errors, as in :func:`bootstrap_curves`.
+    statistic : {"mean", "median"}
+        The statistic over runs.
+    width : float
+        Window width in decades.
+    n_boot : int
+        Bootstrap replicates.
+    seed : int
+        Seed of the resampling.
+    paired : bool
+        See :func:`bootstrap_curves`.
+    level : float
+        Confidence level of the bands.
+
+    Returns
+    -------
+    k_mid, slope, low, high : numpy.ndarray
+        Each of shape ``(W,)``: window centres (geometric), local slopes and their band.
     """
     k = np.asarray(k, float)
     mids, slopes = local_slopes(k, _full_curve(raw, statistic, paired), width)
@@ -188,6 +254,20 @@ def verdict(fitted: float, theory: float, tol: float, kind: str = "theta") -> st
     For ``kind="theta"`` (a two-sided Theta rate) anything else is ``"disagrees"``; for ``kind="upper"``
     (an O(.) bound) a faster decay is ``"faster (bound holds)"`` and a slower one ``"disagrees"``.
     A nan fit (the statistic was infinite, e.g. the mean of SGD under infinite variance) gives ``"n/a"``.
+
+    Parameters
+    ----------
+    fitted, theory : float
+        The measured and the predicted exponent.
+    tol : float
+        Tolerance of the rule.
+    kind : {"theta", "upper"}
+        A two-sided rate or an upper bound.
+
+    Returns
+    -------
+    str
+        ``"agrees"``, ``"disagrees"``, ``"faster (bound holds)"`` or ``"n/a"``.
     """
     if not (math.isfinite(fitted) and math.isfinite(theory)):
         return "n/a"

@@ -20,7 +20,26 @@ from .errors import ParameterError
 
 @dataclass(frozen=True)
 class Schedule:
-    """eta_k and tau_{k,i}; ``tau_vec`` is ``None`` (all ones) or a length-d per-coordinate factor."""
+    """eta_k and tau_{k,i}; ``tau_vec`` is ``None`` (all ones) or a length-d per-coordinate factor.
+
+    eta_k = eta0 / (k + eta_shift)^eta_power and tau_{k,i} = tau0 (k + tau_shift)^tau_power tau_vec_i for
+    steps k = 1, 2, ... (module docstring).
+
+    Parameters
+    ----------
+    eta0 : float
+        Step-size constant (> 0).
+    eta_shift, eta_power : float
+        Shift and decay power of the step size (k + eta_shift > 0 for k >= 1).
+    tau0 : float
+        Threshold constant (> 0; ``inf``: no clipping).
+    tau_shift, tau_power : float
+        Shift and growth power of the threshold.
+    tau_vec : sequence of float, optional
+        Per-coordinate threshold factors (CClip), positive.
+    name : str
+        A label, reported in result metadata.
+    """
 
     eta0: float
     eta_shift: float = 0.0
@@ -94,7 +113,23 @@ def _check_pos(**kw) -> None:
 
 
 def theorem1(alpha: float, G: float, mu: float, c: float = 1.0) -> Schedule:
-    """GClip, strongly convex: eta_k = 4/(mu (k+1)), tau_k = c G k^(1/alpha) (c = 1 in the theorem)."""
+    """GClip, strongly convex: eta_k = 4/(mu (k+1)), tau_k = c G k^(1/alpha) (c = 1 in the theorem).
+
+    Parameters
+    ----------
+    alpha : float
+        Moment order in (1, 2] of Assumption 1.
+    G : float
+        The moment bound of Assumption 1 (E||g||^alpha <= G^alpha).
+    mu : float
+        Strong-convexity constant.
+    c : float
+        Multiplier of the threshold.
+
+    Returns
+    -------
+    Schedule
+    """
     _check_alpha(alpha)
     _check_pos(G=G, mu=mu, c=c)
     # seed 000, Theorem 1: tau_k = G k^(1/alpha), eta_k = 4 / (mu (k + 1))
@@ -102,7 +137,26 @@ def theorem1(alpha: float, G: float, mu: float, c: float = 1.0) -> Schedule:
 
 
 def theorem2(alpha: float, G: float, L: float, f0: float, K: int) -> Schedule:
-    """GClip, non-convex, horizon K: constant eta and tau of seed 000, Theorem 2."""
+    """GClip, non-convex, horizon K: constant eta and tau of seed 000, Theorem 2.
+
+    Parameters
+    ----------
+    alpha : float
+        Moment order in (1, 2] of Assumption 1.
+    G : float
+        The moment bound of Assumption 1.
+    L : float
+        Smoothness constant of f.
+    f0 : float
+        f(x_0) - f* (> 0).
+    K : int
+        The horizon the constants are set for.
+
+    Returns
+    -------
+    Schedule
+        Constant step size and threshold.
+    """
     _check_alpha(alpha)
     _check_pos(G=G, L=L, f0=f0)
     if not (_is_real(K) and K >= 1):
@@ -127,7 +181,24 @@ def theorem2_cclip(alpha: float, B, L: float, f0: float, K: int) -> Schedule:
 
 
 def theorem3(alpha: float, B, mu: float, c: float = 1.0) -> Schedule:
-    """CClip, strongly convex: eta_k = 4/(mu (k+1)), tau_{k,i} = c B_i k^(1/alpha)."""
+    """CClip, strongly convex: eta_k = 4/(mu (k+1)), tau_{k,i} = c B_i k^(1/alpha).
+
+    Parameters
+    ----------
+    alpha : float
+        Moment order in (1, 2] of Assumption 2.
+    B : float or array_like (d,)
+        Per-coordinate moment bounds B_i (E|g_i|^alpha <= B_i^alpha), positive.
+    mu : float
+        Strong-convexity constant.
+    c : float
+        Multiplier of the thresholds.
+
+    Returns
+    -------
+    Schedule
+        With ``tau_vec = B``.
+    """
     _check_alpha(alpha)
     _check_pos(mu=mu, c=c)
     B = np.atleast_1d(np.asarray(B, float))
@@ -138,13 +209,35 @@ def theorem3(alpha: float, B, mu: float, c: float = 1.0) -> Schedule:
 
 
 def sgd_decreasing(mu: float) -> Schedule:
-    """SGD for strongly convex f: eta_k = 4/(mu (k+1)), no clipping (Table 1's SGD column)."""
+    """SGD for strongly convex f: eta_k = 4/(mu (k+1)), no clipping (Table 1's SGD column).
+
+    Parameters
+    ----------
+    mu : float
+        Strong-convexity constant.
+
+    Returns
+    -------
+    Schedule
+    """
     _check_pos(mu=mu)
     return Schedule(4.0 / mu, 1.0, 1.0, name="sgd_decreasing")
 
 
 def constant(eta: float, tau: float = math.inf) -> Schedule:
-    """Constant step size and threshold."""
+    """Constant step size and threshold.
+
+    Parameters
+    ----------
+    eta : float
+        Step size (> 0).
+    tau : float
+        Clipping threshold (``inf``: no clipping).
+
+    Returns
+    -------
+    Schedule
+    """
     return Schedule(eta, tau0=tau, name="constant")
 
 
@@ -164,6 +257,11 @@ def resolve_alpha(noise, alpha: float | None = None) -> float:
         The law (per-coordinate indices: the smallest counts).
     alpha : float or None
         An explicit moment order.
+
+    Returns
+    -------
+    float
+        alpha in (1, 2].
     """
     if alpha is not None:
         _check_alpha(alpha)

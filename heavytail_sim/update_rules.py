@@ -1,21 +1,21 @@
 """Update rules, written once as small composable pieces and registered by name.
 
 An update rule turns the stochastic gradient g_k into the step x_k = x_{k-1} - eta_k d_k. Every rule of the
-package is one composition of the pieces below, applied in this fixed order (each piece optional):
+package is one composition of the pieces below, applied in this fixed order (each piece optional)::
 
-1. second moment from the raw g_k:   ``ema_square``  v = b2 v + (1 - b2) g^2            (RMSProp/Adam)
-                                     ``ema_abs_pow`` v = b2 v + (1 - b2) |g|^a          (ACClip's tau^a)
-                                     ``mean_square`` v = v + (g^2 - v) / k               (seed 002's simple average)
-2. momentum before the transform:    m = b1 m + (1 - b1) g;  d = m  (divided by 1 - b1^k with bias correction)
-3. transform:                        ``global_clip``  d = min(tau / ||d||, 1) d            (GClip)
-                                     ``coord_clip``   d_i = clip(d_i, -tau_i, tau_i)      (CClip)
-                                     ``adaptive_clip`` d_i = min(v_i^(1/a) / (|d_i| + eps), 1) d_i (ACClip)
-                                     ``normalize``    d = d / ||d||  (0 for d = 0)         (normalized SGD)
-4. preconditioner:                   d_i = d_i / (sqrt(v_i / c2) + eps), c2 = 1 - b2^k with bias
-                                     correction, 1 without
-5. momentum after the transform:     m = b1 m + (1 - b1) d;  d = m  (/ (1 - b1^k) with bias correction)
-6. step:                             x = x - eta_k f d, where f is the per-run factor of a global transform
-                                     (the vector d itself is not rescaled: x -= (eta f) d)
+    1. second moment from the raw g_k:   ema_square      v = b2 v + (1 - b2) g^2            (RMSProp/Adam)
+                                         ema_abs_pow     v = b2 v + (1 - b2) |g|^a          (ACClip's tau^a)
+                                         mean_square     v = v + (g^2 - v) / k               (seed 002's simple average)
+    2. momentum before the transform:    m = b1 m + (1 - b1) g;  d = m  (divided by 1 - b1^k with bias correction)
+    3. transform:                        global_clip      d = min(tau / ||d||, 1) d            (GClip)
+                                         coord_clip       d_i = clip(d_i, -tau_i, tau_i)      (CClip)
+                                         adaptive_clip     d_i = min(v_i^(1/a) / (|d_i| + eps), 1) d_i (ACClip)
+                                         normalize        d = d / ||d||  (0 for d = 0)         (normalized SGD)
+    4. preconditioner:                   d_i = d_i / (sqrt(v_i / c2) + eps), c2 = 1 - b2^k with bias
+                                         correction, 1 without
+    5. momentum after the transform:     m = b1 m + (1 - b1) d;  d = m  (/ (1 - b1^k) with bias correction)
+    6. step:                             x = x - eta_k f d, where f is the per-run factor of a global transform
+                                         (the vector d itself is not rescaled: x -= (eta f) d)
 
 Sources: seed 000 Alg 1 (momentum, then clipping), eq GClip/CClip/ACClip and Sec 3 (ACClip: a = 1,
 b1 = 0.9, b2 = 0.99, eps = 1e-5); seed 002 eq 1-4 (Adam with momentum *inside* the preconditioner, i.e.
