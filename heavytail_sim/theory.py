@@ -1,6 +1,9 @@
 """Table 1 of seed 000 as functions of the tail index, the theorem bounds, and the constant G of
 Assumption 1 for projected GClip on a ball.
 
+The exponents and bounds are evaluated from the sympy statements in :mod:`proofs_check.statements`,
+the expressions that ``heavytail-sim check`` decides, so there is one source for each.
+
 Exponents are those of the error after k iterations (strongly convex: E f(x_bar_k) - f*; non-convex:
 (1/K) sum_k E ||grad f(x_{k-1})||^2), as negative numbers: error ~ k^exponent.
 """
@@ -19,18 +22,58 @@ def _alpha_ok(alpha: float) -> None:
         raise UsageError(f"the rates need a moment order alpha > 1, got {alpha}")
 
 
+@functools.lru_cache(maxsize=None)
+def _numeric(name: str, args: tuple[str, ...]):
+    """``proofs_check.statements.<name>`` as a numpy function of the named symbols (lambdified once).
+
+    The seed statements live there as sympy expressions, decided by the claims of ``heavytail-sim
+    check``; the floats used by the rate studies are evaluated from the same expressions.
+    """
+    import sympy as sp
+
+    from proofs_check import statements
+
+    expr = getattr(statements, name)
+    return sp.lambdify([getattr(statements, a) for a in args], expr, "numpy")
+
+
 def strongly_convex_exponent(alpha: float) -> float:
-    """GClip/CClip (and the lower bound), strongly convex: -2(alpha-1)/alpha for alpha < 2, -1 for alpha >= 2."""
+    """GClip/CClip (and the lower bound), strongly convex: -2(alpha-1)/alpha for alpha < 2, -1 for alpha >= 2.
+
+    Seed 000, Table 1 (``TABLE1_SC_EXPONENT``); the alpha >= 2 column is its value at alpha = 2
+    (claim 000-table1-standard checks that the two columns meet there).
+
+    Parameters
+    ----------
+    alpha : float
+        Moment order of the noise (> 1).
+
+    Returns
+    -------
+    float
+        The exponent of E f(x_bar_k) - f* in k (negative).
+    """
     _alpha_ok(alpha)
-    # seed 000, Table 1 / Thm 1 / Thm 3: Theta(k^(-2(alpha-1)/alpha)); alpha >= 2 column: Theta(k^-1)
-    return -2.0 * (alpha - 1.0) / alpha if alpha < 2 else -1.0
+    return float(_numeric("TABLE1_SC_EXPONENT", ("alpha",))(min(float(alpha), 2.0)))
 
 
 def nonconvex_exponent(alpha: float) -> float:
-    """GClip/CClip, non-convex, in the horizon K: -2(alpha-1)/(3alpha-2) for alpha < 2, -1/2 for alpha >= 2."""
+    """GClip/CClip, non-convex, in the horizon K: -2(alpha-1)/(3alpha-2) for alpha < 2, -1/2 for alpha >= 2.
+
+    Seed 000, Table 1 (``TABLE1_NC_EXPONENT``), alpha >= 2 column as its value at alpha = 2.
+
+    Parameters
+    ----------
+    alpha : float
+        Moment order of the noise (> 1).
+
+    Returns
+    -------
+    float
+        The exponent of (1/K) sum_k E||grad f(x_{k-1})||^2 in K (negative).
+    """
     _alpha_ok(alpha)
-    # seed 000, Table 1 / Thm 2: O(K^(-2(alpha-1)/(3alpha-2))); alpha >= 2 column: O(K^(-1/2))
-    return -2.0 * (alpha - 1.0) / (3.0 * alpha - 2.0) if alpha < 2 else -0.5
+    return float(_numeric("TABLE1_NC_EXPONENT", ("alpha",))(min(float(alpha), 2.0)))
 
 
 def sgd_median_exponent(a: float) -> float:
@@ -39,10 +82,11 @@ def sgd_median_exponent(a: float) -> float:
 
     x_bar_k is a linear combination of the k noises with weights of order 1/k, so by the generalised
     central limit theorem (exactly, for alpha-stable noise) its scale is (k * k^-a)^(1/a) = k^(1/a - 1),
-    and f = x^2/2 scales as k^(2/a - 2) = k^(-2(a-1)/a): the same exponent as clipping, for the median.
+    and f = x^2/2 scales as k^(2/a - 2) = k^(-2(a-1)/a): the same exponent as clipping, for the median
+    (``SGD_MEDIAN_EXPONENT`` in :mod:`proofs_check.statements`).
     """
     _alpha_ok(a)
-    return -2.0 * (a - 1.0) / a if a < 2 else -1.0
+    return float(_numeric("SGD_MEDIAN_EXPONENT", ("alpha",))(min(float(a), 2.0)))
 
 
 def sgd_sample_mean_growth(a: float) -> float:
@@ -51,28 +95,42 @@ def sgd_sample_mean_growth(a: float) -> float:
 
     x_k is alpha-stable (a linear image of the noises), so P(f(x_k) > t) ~ C t^(-a/2): tail index
     a/2 < 1. The sum of R i.i.d. draws with tail index beta < 1 grows like R^(1/beta), so the sample
-    mean grows like R^(1/beta - 1) = R^(2/a - 1).
+    mean grows like R^(1/beta - 1) = R^(2/a - 1) (``SGD_SAMPLE_MEAN_GROWTH``).
     """
     if not 0 < a < 2:
         raise UsageError(f"the growth law needs a tail index in (0, 2), got {a}")
-    return 2.0 / a - 1.0
+    return float(_numeric("SGD_SAMPLE_MEAN_GROWTH", ("alpha",))(float(a)))
 
 
 def theorem1_bound(k, p: float, G: float, mu: float) -> np.ndarray:
-    """Seed 000 Thm 1 (projected version: seed 001 App A): 16 G^2 / (mu (k+1)^(2(p-1)/p))."""
+    """Seed 000 Thm 1 (projected version: seed 001 App A): 16 G^2 / (mu (k+1)^(2(p-1)/p)).
+
+    Parameters
+    ----------
+    k : array_like
+        Iteration counts k >= 1.
+    p : float
+        Moment order alpha of Assumption 1.
+    G, mu : float
+        The constant of Assumption 1 and the strong-convexity constant.
+
+    Returns
+    -------
+    numpy.ndarray
+        The bound on E f(x_bar_k) - f*, shape of ``k`` (``THM1_BOUND`` in :mod:`proofs_check.statements`).
+    """
     _alpha_ok(p)
     k = np.asarray(k, float)
-    # seed 000, Theorem 1: E f(x_bar_k) - f* <= 16 G^2 / (mu (k+1)^(2(alpha-1)/alpha))
-    return 16.0 * G * G / (mu * (k + 1.0) ** (2.0 * (p - 1.0) / p))
+    f = _numeric("THM1_BOUND", ("k", "alpha", "G", "mu"))
+    return np.asarray(f(k, float(p), float(G), float(mu)), float) * np.ones_like(k)
 
 
 def theorem2_bound(K, alpha: float, G: float, L: float, f0: float) -> np.ndarray:
-    """Seed 000 Thm 2: 4 G^(2a/(3a-2)) (L f0 / K)^((2a-2)/(3a-2))."""
+    """Seed 000 Thm 2: 4 G^(2a/(3a-2)) (L f0 / K)^((2a-2)/(3a-2)) (``THM2_BOUND``), shape of ``K``."""
     _alpha_ok(alpha)
     K = np.asarray(K, float)
-    e = 3.0 * alpha - 2.0
-    # seed 000, Theorem 2: (1/K) sum_k E ||grad f(x_{k-1})||^2 <= 4 G^(2a/(3a-2)) (L f0/K)^((2a-2)/(3a-2))
-    return 4.0 * G ** (2.0 * alpha / e) * (L * f0 / K) ** ((2.0 * alpha - 2.0) / e)
+    f = _numeric("THM2_BOUND", ("K", "alpha", "G", "L", "f0"))
+    return np.asarray(f(K, float(alpha), float(G), float(L), float(f0)), float) * np.ones_like(K)
 
 
 def _density(kind: str, index: float, scale: float):

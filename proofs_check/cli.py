@@ -1,4 +1,4 @@
-"""``heavytail-sim check`` / ``python -m proofs_check``: run every claim check and write the report.
+"""``heavytail-sim check`` / ``python -m proofs_check``: run every claim check and its mutant, write the report.
 
 Only argparse is imported at module level: sympy is loaded by the claim modules inside :func:`run`.
 """
@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-HELP = "Machine-check the seeds' derivations with sympy and write figures/claims.md with the errata."
+HELP = "Machine-check the seeds' statements (each with a mutant that must flip) and write figures/claims.md with the errata."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,7 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the selected checks; exit code 1 only if a check crashed (a refuted claim is a result, not an error)."""
+    """Run the selected checks and their mutants.
+
+    Exit code 1 if a check crashed or a mutant failed to flip its claim's verdict (a defect of the check);
+    a refuted claim is a result, not an error. 2 if no claim matches ``--only``.
+    """
     from .registry import Verdict, all_claims, run_claim
     from .report import markdown, table
 
@@ -37,19 +41,24 @@ def run(args: argparse.Namespace) -> int:
     crashed = [o for o in outcomes if o.result.verdict is Verdict.CRASHED]
     for o in crashed:
         print(f"\n{o.claim.id} crashed:\n{o.result.details}", file=sys.stderr)
-    return 1 if crashed else 0
+    stuck = [o for o in outcomes if not o.mutant_flips and o.result.verdict is not Verdict.CRASHED]
+    for o in stuck:
+        print(f"\n{o.claim.id}: mutant {dict(o.claim.mutant)} gave {o.mutant.verdict.value}, which does not flip "
+              f"{o.result.verdict.value}\n{o.mutant.details}", file=sys.stderr)
+    return 1 if crashed or stuck else 0
 
 
 def finding(out: Path) -> str:
-    """One sentence from ``<out>/claims.md``: how many claims were verified and refuted."""
+    """One sentence from ``<out>/claims.md``: the verdict counts and the mutant test."""
     import re
 
     text = (Path(out) / "claims.md").read_text(encoding="utf-8")
-    summary = re.search(r"Summary: (.*?) \(of (\d+) claims\)", text)
+    summary = re.search(r"Summary: (.*?) \(of (\d+) claims\)\. Mutants: (\d+) of (\d+)", text)
     if summary is None:
         raise ValueError("claims.md has no summary line")
-    return (f"Of {summary.group(2)} claims checked by computation: {summary.group(1)}; each refuted claim is "
-            f"listed with its corrected statement in the errata of claims.md.")
+    return (f"Of {summary.group(2)} claims checked by computation: {summary.group(1)}; {summary.group(3)} of "
+            f"{summary.group(4)} deliberately mutated statements flip their verdict; each refuted claim is listed with its "
+            f"corrected statement in the errata of claims.md.")
 
 
 def main(argv: list[str] | None = None) -> int:

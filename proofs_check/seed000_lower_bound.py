@@ -1,104 +1,129 @@
-"""Seed 000, Theorem 4 / App G: every constant of the one-dimensional lower-bound construction."""
+"""Seed 000, Theorem 4 / App G: every constant and step of the one-dimensional lower-bound construction.
+
+The construction's expressions (gamma, p_nu, b_nu, eps(k), eps^2/64) come from
+:mod:`proofs_check.statements`, the source the simulator's lower-bound study is tested against.
+"""
 from __future__ import annotations
 
+import functools
 import itertools
 
 import mpmath as mp
 import sympy as sp
 
-from .registry import Result, claim
-from .symbolic import fmt
+from . import statements as st
+from .registry import equal, ge, le, lt, within
+from .registry import claim as _claim
+from .symbolic import sample_points
 
 SEED = "000"
-c = sp.Symbol("c", positive=True)  # alpha = 1 + c, 0 < c <= 1
-eps = sp.Symbol("epsilon", positive=True)
-k = sp.Symbol("k", positive=True)
+alpha, eps, k, nu = st.alpha, st.eps, st.k, st.nu
 x = sp.Symbol("x", nonnegative=True)
-alpha = 1 + c
-gamma_ = (4 * eps) ** (1 / c)
 
 
-def p_nu(nu: int) -> sp.Expr:
-    """Probability of the large gradient, p_nu = gamma^alpha - 2 nu gamma eps."""
-    return gamma_**alpha - 2 * nu * gamma_ * eps
+def claim(id: str, location: str, statement: str, **kw):
+    """Register a seed 000 claim."""
+    return _claim(id, SEED, location, statement, **kw)
 
 
-def _grid() -> list[tuple[mp.mpf, mp.mpf]]:
-    alphas = [mp.mpf(1) + mp.mpf(j) / 20 for j in range(1, 21)]  # 1.05 .. 2
-    epss = [mp.mpf(1) / 8 / mp.mpf(2) ** j for j in range(0, 12)]  # 1/8 .. 1/16384
-    return list(itertools.product(alphas, epss))
+GRID = list(itertools.product([mp.mpf(1) + mp.mpf(j) / 20 for j in range(1, 21)],  # alpha = 1.05 .. 2
+                              [mp.mpf(1) / 8 / mp.mpf(2) ** j for j in range(0, 12)]))  # eps = 1/8 .. 1/16384
+POINTS = sample_points({alpha: (1.05, 2), eps: (0.001, 0.125)}, n=4, seed=100)
+POINTS_NU = [{**p, nu: v} for p in POINTS for v in (0, 1)]
 
 
-def _num(expr: sp.Expr):
-    return sp.lambdify((c, eps), expr, "mpmath")
+def _on_grid(expr: sp.Expr, nu_value: int = 0) -> list:
+    f = sp.lambdify((alpha, eps), expr.subs(nu, nu_value), "mpmath")
+    return [f(a, e) for a, e in GRID]
 
 
-@claim("000-lb-gamma", SEED, "App G, noise distribution", "For eps in (0, 1/8] and alpha in (1, 2], gamma = (4 eps)^(1/(alpha-1)) lies in (0, 1/2].")
-def _gamma() -> Result:
-    # eps = exp(-s)/8, alpha - 1 = 1/(1+w) with s, w >= 0 covers the whole range: log(2 gamma) must be <= 0
-    s, w = sp.symbols("s w", nonnegative=True)
-    diff = sp.expand(sp.expand_log(sp.log(2) + sp.log(4 * eps) / c, force=True).subs({eps: sp.exp(-s) / 8, c: 1 / (1 + w)}))
-    diff = sp.expand(sp.expand_log(diff, force=True))
-    sign = diff.is_nonpositive
-    f = _num(gamma_)
-    vals = [f(a - 1, e) for a, e in _grid()]
-    return Result.decide(sign and max(vals) <= 0.5 and min(vals) > 0,
-                         f"log(2 gamma) = {fmt(diff)} <= 0: {sign}; grid range [{mp.nstr(min(vals), 3)}, {mp.nstr(max(vals), 6)}] (max at alpha = 2, eps = 1/8)",
-                         corrected="see computed range")
+@claim("000-lb-mu-L", "App G, after eq 2; Theorem 4", "f_b(x) = (x - b)^2/2 is 1-strongly convex and 1-smooth (mu = L = 1), with f_b(b) = 0.",
+       mutant={"mu_value": 2})
+def _mu_l(mu_value: int = 1, l_value: int = 1):
+    bb = sp.Symbol("b", real=True)
+    f = (x - bb) ** 2 / 2
+    return [equal("f_b''", sp.diff(f, x, 2), mu_value), equal("f_b''", sp.diff(f, x, 2), l_value), equal("f_b(b)", f.subs(x, bb), 0)]
 
 
-@claim("000-lb-p", SEED, "App G, noise distribution",
-       "p_nu = gamma^alpha - 2 nu gamma eps = (4 - 2 nu)(4 eps^alpha)^(1/(alpha-1)) lies in (0, 1).")
-def _p() -> Result:
-    forms = []
-    for nu in (0, 1):
-        closed = (4 - 2 * nu) * (4 * eps**alpha) ** (1 / c)
-        diff = sp.expand_log(sp.log(sp.powsimp(sp.expand_power_base(p_nu(nu), force=True), force=True)), force=True) \
-            - sp.expand_log(sp.log(closed), force=True)
-        forms.append(sp.simplify(sp.expand_log(sp.logcombine(diff, force=True), force=True)) == 0
-                     or sp.simplify(sp.powsimp(sp.expand_power_base(p_nu(nu) - closed, force=True), force=True)) == 0)
-    vals = [(_num(p_nu(0))(a - 1, e), _num(p_nu(1))(a - 1, e)) for a, e in _grid()]
-    in_range = all(0 < p1 < p0 < 1 for p0, p1 in vals)
-    return Result.decide(all(forms) and in_range, f"closed forms agree for nu = 0, 1: {forms}; 0 < p_1 < p_0 < 1 on the grid: {in_range} "
-                         f"(max p_0 = {mp.nstr(max(v[0] for v in vals), 4)} = 2^-alpha at eps = 1/8)", corrected="see closed forms")
+@claim("000-lb-gamma", "App G, noise distribution", "For eps in (0, 1/8] and alpha in (1, 2], gamma = (4 eps)^(1/(alpha-1)) lies in (0, 1/2].",
+       mutant={"interval": sp.Interval.Lopen(0, sp.Rational(1, 4))})
+def _gamma(interval: sp.Interval = sp.Interval.Lopen(0, sp.Rational(1, 2))):
+    return within("gamma over alpha in [1.05, 2], eps in [1/16384, 1/8]", _on_grid(st.LB_GAMMA), interval)
 
 
-@claim("000-lb-unbiased", SEED, "App G, noise distribution",
-       "g(x) = x - 1/(2 gamma) with probability p_nu, else x, is unbiased: E g = x - b_nu with b_nu = (2 - nu) eps in [0, 1/2].")
-def _unbiased() -> Result:
-    ok = []
-    for nu in (0, 1):
-        mean = p_nu(nu) * (x - 1 / (2 * gamma_)) + (1 - p_nu(nu)) * x
-        diff = sp.simplify(sp.powsimp(sp.expand_power_base(sp.expand(mean - (x - (2 - nu) * eps)), force=True), force=True))
-        ok.append(diff == 0)
-    b_range = all(0 <= (2 - nu) * sp.Rational(1, 8) <= sp.Rational(1, 2) for nu in (0, 1))
-    return Result.decide(all(ok) and b_range, f"E g - (x - b_nu) = 0 for nu = 0, 1: {ok}; b_nu <= 2 eps <= 1/4: {b_range}",
-                         corrected="see computation")
+@claim("000-lb-p-form", "App G, noise distribution", "p_nu = gamma^alpha - 2 nu gamma eps = (4 - 2 nu)(4 eps^alpha)^(1/(alpha-1)).",
+       mutant={"closed_form": (4 - nu) * (4 * eps**alpha) ** (1 / (alpha - 1))})
+def _p_form(closed_form: sp.Expr = (4 - 2 * nu) * (4 * eps**alpha) ** (1 / (alpha - 1))):
+    return equal("p_nu", st.LB_P, closed_form, points=POINTS_NU)
 
 
-@claim("000-lb-moment", SEED, "App G, noise distribution", "E|g(x)|^alpha <= 1 for x in [0, 1/2] (so G = B <= 1).")
-def _moment() -> Result:
-    worst = mp.mpf(0)
-    for (a, e), nu, xv in itertools.product(_grid(), (0, 1), [mp.mpf(j) / 20 for j in range(0, 11)]):
+@claim("000-lb-p-range", "App G, noise distribution", "p_nu lies in (0, 1).", mutant={"interval": sp.Interval.Lopen(0, sp.Rational(1, 8))})
+def _p_range(interval: sp.Interval = sp.Interval.open(0, 1)):
+    return within("p_0 and p_1 over the grid", _on_grid(st.LB_P, 0) + _on_grid(st.LB_P, 1), interval)
+
+
+@claim("000-lb-unbiased", "App G, noise distribution",
+       "g(x) = x - 1/(2 gamma) with probability p_nu, else x, is unbiased: E g = x - b_nu with b_nu = (2 - nu) eps.",
+       mutant={"b_nu": (1 - nu) * eps}, mc=True)
+def _unbiased(b_nu: sp.Expr = st.LB_B):
+    mean = st.LB_P * (x - 1 / (2 * st.LB_GAMMA)) + (1 - st.LB_P) * x
+    p_ = [{**p, x: sp.Rational(j, 7)} for j, p in enumerate(POINTS_NU)]
+    return equal("E g(x)", mean, x - b_nu, points=p_)
+
+
+@functools.lru_cache(maxsize=None)
+def moment_terms() -> tuple[float, float, float]:
+    """Max over alpha, eps, nu and x in [0, 1/2] of p|x - 1/(2 gamma)|^alpha, (1-p) x^alpha and their sum."""
+    t1 = t2 = tot = mp.mpf(0)
+    for (a, e), n_, xv in itertools.product(GRID, (0, 1), [mp.mpf(j) / 20 for j in range(0, 11)]):
         g_ = (4 * e) ** (1 / (a - 1))
-        p = g_**a - 2 * nu * g_ * e
-        val = p * abs(xv - 1 / (2 * g_)) ** a + (1 - p) * xv**a
-        worst = max(worst, val)
-    # analytic envelope: p |x - 1/(2 gamma)|^alpha <= gamma^alpha (2 gamma)^-alpha = 2^-alpha, x^alpha <= 2^-alpha
-    envelope = sp.simplify(sp.powsimp(gamma_**alpha * (1 / (2 * gamma_)) ** alpha, force=True))
-    return Result.decide(worst <= 1, f"max E|g|^alpha over alpha in [1.05,2], eps in [1/16384,1/8], nu, x in [0,1/2]: {mp.nstr(worst, 6)}; "
-                         f"envelope term {fmt(envelope)}, total <= 2^(1-alpha) <= 1", corrected="see computed maximum")
+        p = g_**a - 2 * n_ * g_ * e
+        u, v = p * abs(xv - 1 / (2 * g_)) ** a, (1 - p) * xv**a
+        t1, t2, tot = max(t1, u), max(t2, v), max(tot, u + v)
+    return float(t1), float(t2), float(tot)
 
 
-@claim("000-lb-lemma6", SEED, "App G, Lemma 6",
-       "E f < eps^2/64 implies a test for nu that is right with probability >= 3/4 (Markov at eps/2, threshold 3 eps/2).")
-def _lemma6() -> Result:
-    per_nu = 2 * (2 * eps**2 / 64)  # E f = E|x-b|^2/2 averaged over the fair coin: each nu carries at most twice the mean
-    markov = sp.simplify(per_nu / (eps / 2) ** 2)
-    b0, b1 = 2 * eps, eps
-    return Result.decide(markov == sp.Rational(1, 4) and sp.simplify(b0 - b1 - eps) == 0 and sp.simplify((b0 + b1) / 2 - 3 * eps / 2) == 0,
-                         f"per-nu E|x - b_nu|^2 < {fmt(per_nu)}; Markov: P(|x - b_nu| >= eps/2) < {markov}; |b0 - b1| = eps, midpoint 3 eps/2",
-                         corrected="see computation")
+@claim("000-lb-moment", "App G, noise distribution",
+       "E|g(x)|^alpha <= gamma^alpha (1/(2 gamma))^alpha + x^alpha <= 1/2 + 1/2 = 1 for x in [0, 1/2] (so G = B <= 1).",
+       mutant={"term_bound": sp.Rational(1, 4)}, mc=True)
+def _moment(term_bound: sp.Expr = sp.Rational(1, 2), total_bound: sp.Expr = sp.Integer(1)):
+    t1, t2, tot = moment_terms()
+    return [le("max of p |x - 1/(2 gamma)|^alpha", t1, term_bound), le("max of (1 - p) x^alpha", t2, term_bound),
+            le("max of E|g(x)|^alpha", tot, total_bound)]
+
+
+@claim("000-lb-lemma6-average", "App G, proof of Lemma 6",
+       "E_b E f_b(x) < eps^2/64 implies E_nu E|x - b_nu|^2 < eps^2/32, hence E|x - b_nu|^2 < eps^2/16 for each nu.",
+       mutant={"average_bound": eps**2 / 64})
+def _lemma6_avg(average_bound: sp.Expr = eps**2 / 32, per_nu_bound: sp.Expr = eps**2 / 16):
+    avg = 2 * eps**2 / 64  # f = (x - b)^2/2
+    per_nu = 2 * avg  # each nu has probability 1/2 in the average
+    p_ = sample_points({eps: (0.001, 0.125)}, n=3, seed=101)
+    return [equal("bound on E_nu E|x - b_nu|^2", avg, average_bound, points=p_), equal("bound on E|x - b_nu|^2 for each nu", per_nu, per_nu_bound, points=p_)]
+
+
+@claim("000-lb-lemma6-markov", "App G, proof of Lemma 6", "Markov's inequality gives P(|x - b_nu| >= eps/2) <= 1/4.",
+       mutant={"probability": sp.Rational(1, 8)})
+def _lemma6_markov(probability: sp.Expr = sp.Rational(1, 4)):
+    return equal("(eps^2/16) / (eps/2)^2", sp.simplify((eps**2 / 16) / (eps / 2) ** 2), probability)
+
+
+@claim("000-lb-lemma6-test", "App G, proof of Lemma 6",
+       "Outputting nu' = 0 if x >= 3 eps/2 and 1 otherwise is correct whenever |x - b_nu| < eps/2 (b_0 = 2 eps, b_1 = eps).",
+       mutant={"radius": eps})
+def _lemma6_test(radius: sp.Expr = eps / 2):
+    b0, b1, thr = st.LB_B.subs(nu, 0), st.LB_B.subs(nu, 1), 3 * eps / 2
+    safe = sp.Min(sp.Abs(b0 - thr), sp.Abs(b1 - thr))  # largest radius around each b_nu on the right side of the threshold
+    return ge("distance from b_nu to the threshold", safe, radius, points=sample_points({eps: (0.001, 0.125)}, n=3, seed=102))
+
+
+@claim("000-lb-lemma7-identity", "App G, proof of Lemma 7",
+       "P[D(S) = nu] = (1/2) P[D(S_1) = 1] + (1/2) P[D(S_0) = 0] = 1/2 + (1/2) E[D(S_1) - D(S_0)].",
+       mutant={"half": sp.Integer(1)})
+def _lemma7_identity(half: sp.Expr = sp.Rational(1, 2)):
+    q1, q0 = sp.symbols("q1 q0", positive=True)  # P[D(S_1) = 1], P[D(S_0) = 1]
+    return equal("P[D(S) = nu]", q1 / 2 + (1 - q0) / 2, sp.Rational(1, 2) + half * (q1 - q0),
+                 points=sample_points({q1: (0, 1), q0: (0, 1)}, n=4, seed=103))
 
 
 def _kl(p: mp.mpf, q: mp.mpf) -> mp.mpf:
@@ -106,49 +131,71 @@ def _kl(p: mp.mpf, q: mp.mpf) -> mp.mpf:
     return p * mp.log(p / q) + (1 - p) * (mp.log1p(-p) - mp.log1p(-q))
 
 
-@claim("000-lb-lemma7", SEED, "App G, Lemma 7",
-       "Any test from k samples of Bern(p_nu) is right with probability <= 1/2 + sqrt(k (4 eps)^(alpha/(alpha-1))).")
-def _lemma7() -> Result:
-    # chain: P <= 1/2 + TV/2, TV <= sqrt(KL/2) (Pinsker), KL(Bern(p1)^k || Bern(p0)^k) = k KL <= k (p0-p1)^2/(p0(1-p0))
-    chi = sp.simplify(sp.powsimp(sp.expand_power_base((p_nu(0) - p_nu(1)) ** 2 / p_nu(0), force=True), force=True))
-    chi_is_gamma_eps = sp.simplify(sp.powsimp(sp.expand_power_base(chi / (gamma_ * eps), force=True), force=True)) == 1
-    ok_kl, worst = True, mp.mpf(0)
-    for a, e in _grid():  # mpmath's default 15 digits suffice with log1p; p0 is as small as 1e-72
+@functools.lru_cache(maxsize=None)
+def kl_over_grid() -> tuple[list, list, list]:
+    """KL(Bern(p_1) || Bern(p_0)), its chi-square bound (p0-p1)^2/(p0(1-p0)) and (4 eps)^(alpha/(alpha-1)) on the grid."""
+    kl, chi, scale = [], [], []
+    for a, e in GRID:
         g_ = (4 * e) ** (1 / (a - 1))
         p0, p1 = g_**a, g_**a - 2 * g_ * e
-        kl = _kl(p1, p0)
-        ok_kl &= kl <= (p0 - p1) ** 2 / (p0 * (1 - p0)) <= 2 * g_ * e  # 1 - p0 >= 1/2
-        worst = max(worst, kl / ((4 * e) ** (a / (a - 1))))
-    sharp = "1/2 + (1/4) sqrt(k (4 eps)^(alpha/(alpha-1)))"
-    return Result.decide(chi_is_gamma_eps and ok_kl,
-                         f"(p0-p1)^2/p0 = gamma eps [{chi_is_gamma_eps}]; KL <= chi^2 <= 2 gamma eps = (1/2)(4 eps)^(alpha/(alpha-1)) on the grid [{ok_kl}] "
-                         f"(max KL/(4 eps)^(alpha/(alpha-1)) = {mp.nstr(worst, 4)}); the chain gives the sharper {sharp}",
-                         corrected=f"P(right) <= {sharp}")
+        kl.append(_kl(p1, p0))
+        chi.append((p0 - p1) ** 2 / (p0 * (1 - p0)))
+        scale.append((4 * e) ** (a / (a - 1)))
+    return kl, chi, scale
 
 
-@claim("000-lb-eps", SEED, "App G, end of proof",
-       "With eps = 1/(16 k^((alpha-1)/alpha)): eps <= 1/8 and 1/2 + sqrt(k (4 eps)^(alpha/(alpha-1))) < 3/4 for every alpha in (1, 2].")
-def _eps_choice() -> Result:
-    a = sp.Symbol("alpha", positive=True)
-    e = 1 / (16 * k ** ((a - 1) / a))
-    term = sp.powsimp(sp.expand_power_base(sp.sqrt(k * (4 * e) ** (a / (a - 1))), force=True), force=True)
-    term = sp.simplify(term)
-    at2 = sp.simplify(sp.Rational(1, 2) + term.subs(a, 2))
-    strict = all(sp.Rational(1, 2) + term.subs(a, av) < sp.Rational(3, 4) for av in (sp.Rational(11, 10), sp.Rational(3, 2), 2))
-    sharp_at2 = sp.Rational(1, 2) + term.subs(a, 2) / 4
-    return Result.decide(strict, f"sqrt(k (4 eps)^(alpha/(alpha-1))) = {fmt(term)} (k-free); at alpha = 2 the bound is {at2}, not < 3/4; "
-                         f"eps = 1/(16 k^((alpha-1)/alpha)) <= 1/16",
-                         corrected=f"the bound equals 1/2 + 2^(-alpha/(alpha-1)) <= 3/4 with equality at alpha = 2, so the contradiction with "
-                                   f"Lemma 6 fails at alpha = 2; it is restored by the sharper Lemma 7 constant (1/2 + 2^(-alpha/(alpha-1))/4 <= {sharp_at2}) "
-                                   "or by a smaller eps, e.g. eps = 1/(32 k^((alpha-1)/alpha))")
+@claim("000-lb-lemma7-chi2", "App G, proof of Lemma 7",
+       "KL(Bern(p_1), Bern(p_0)) <= (p_0 - p_1)^2/(p_0 (1 - p_0)), with (p_0 - p_1)^2/p_0 = gamma eps.",
+       mutant={"chi_over_gamma_eps": sp.Integer(2)})
+def _lemma7_chi(chi_over_gamma_eps: sp.Expr = sp.Integer(1)):
+    kl, chi, _ = kl_over_grid()
+    p0, p1 = st.LB_P.subs(nu, 0), st.LB_P.subs(nu, 1)
+    return [le("KL(Bern(p_1) || Bern(p_0)) over the grid", kl, chi),
+            equal("(p_0 - p_1)^2/(p_0 gamma eps)", (p0 - p1) ** 2 / (p0 * st.LB_GAMMA * eps), chi_over_gamma_eps, points=POINTS)]
 
 
-@claim("000-lb-final", SEED, "App G / Theorem 4",
-       "The error of any algorithm is >= eps^2/64 with eps = 1/(16 k^((alpha-1)/alpha)), i.e. Omega(k^(-2(alpha-1)/alpha)).")
-def _final() -> Result:
-    a = sp.Symbol("alpha", positive=True)
-    e = 1 / (16 * k ** ((a - 1) / a))
-    value = sp.powsimp(sp.expand_power_base(e**2 / 64, force=True), force=True)
-    target = k ** (-2 * (a - 1) / a) / 16384
-    ok = sp.simplify(value / target) == 1
-    return Result.decide(ok, f"eps^2/64 = {fmt(value)} = k^(-2(alpha-1)/alpha)/16384", corrected="see computation")
+@claim("000-lb-lemma7", "App G, Lemma 7",
+       "Any test from k samples of Bern(p_nu) is right with probability <= 1/2 + sqrt(k (4 eps)^(alpha/(alpha-1))).",
+       mutant={"coefficient": sp.Rational(1, 10)})
+def _lemma7(coefficient: sp.Expr = sp.Integer(1)):
+    kl, _, scale = kl_over_grid()
+    # Pinsker and tensorisation: P <= 1/2 + (1/2) sqrt(k KL/2) = 1/2 + sqrt(k KL/8)
+    coef = [float(mp.sqrt(q / 8 / s)) for q, s in zip(kl, scale)]
+    return le("sup over the grid of sqrt(KL/8) / sqrt((4 eps)^(alpha/(alpha-1)))", max(coef), coefficient,
+              context={"sharp coefficient of sqrt(k (4 eps)^(alpha/(alpha-1)))": max(coef)})
+
+
+EPS_SEED = 1 / (16 * k ** ((alpha - 1) / alpha))
+
+
+@functools.lru_cache(maxsize=None)
+def _lemma7_at(eps_choice: sp.Expr) -> sp.Expr:
+    term = sp.powsimp(sp.expand_power_base(sp.sqrt(k * (4 * eps_choice) ** (alpha / (alpha - 1))), force=True), force=True)
+    return sp.simplify(term)
+
+
+@claim("000-lb-eps", "App G, end of proof",
+       "With eps = 1/(16 k^((alpha-1)/alpha)): 1/2 + sqrt(k (4 eps)^(alpha/(alpha-1))) < 3/4 for every alpha in (1, 2].",
+       mutant={"eps_choice": 1 / (32 * k ** ((alpha - 1) / alpha))})
+def _eps_choice(eps_choice: sp.Expr = EPS_SEED):
+    term = _lemma7_at(eps_choice)
+    alphas = [sp.Rational(11, 10), sp.Rational(3, 2), sp.Rational(19, 10), 2]
+    vals = [sp.Rational(1, 2) + term.subs(alpha, a) for a in alphas]
+    return lt("1/2 + sqrt(k (4 eps)^(alpha/(alpha-1)))", vals, sp.Rational(3, 4), at=alphas,
+              context={"the term (free of k)": term, "largest value": max(vals, key=float)},
+              corrected="the bound reaches {largest value}, not below {stated}, so Lemmas 6 and 7 do not contradict there; "
+                        "eps = 1/(32 k^((alpha-1)/alpha)) or Lemma 7's sharper constant (000-lb-lemma7) restores the strict inequality")
+
+
+@claim("000-lb-eps-range", "App G, end of proof", "eps = 1/(16 k^((alpha-1)/alpha)) lies in (0, 1/8] for every k >= 1.",
+       mutant={"interval": sp.Interval.Lopen(0, sp.Rational(1, 32))})
+def _eps_range(interval: sp.Interval = sp.Interval.Lopen(0, sp.Rational(1, 8))):
+    vals = [EPS_SEED.subs({k: kv, alpha: a}) for kv in (1, 2, 10, 10**6) for a in (sp.Rational(11, 10), sp.Rational(3, 2), 2)]
+    return within("eps for k in (1, 2, 10, 1e6), alpha in (1.1, 1.5, 2)", vals, interval)
+
+
+@claim("000-lb-final", "App G / Theorem 4",
+       "The error of any algorithm is >= eps^2/64 = k^(-2(alpha-1)/alpha)/16384 with eps = 1/(16 k^((alpha-1)/alpha)).",
+       mutant={"value": k ** (-2 * (alpha - 1) / alpha) / 8192})
+def _final(value: sp.Expr = k ** (-2 * (alpha - 1) / alpha) / 16384):
+    return equal("eps^2/64", st.LB_ERROR.subs(eps, st.LB_EPS_OF_K), value, points=sample_points({alpha: (1.05, 2), k: (1, 10**6)}, n=4, seed=104))

@@ -1,4 +1,5 @@
-"""Seed 002, Sec 3-4: moments of the update (Cor 1, Cor 2, eq 34) and the boundedness of Prop 1."""
+"""Seed 002, Sec 2-5: moments of the update (Cor 1, Cor 2, eq 34), its trend in time, the bias correction
+of Adam (eq 2-3) and the boundedness of Prop 1."""
 from __future__ import annotations
 
 import functools
@@ -6,137 +7,191 @@ import functools
 import mpmath as mp
 import sympy as sp
 
-from .registry import Result, claim
+from .registry import Readings, equal, gt, le, limit, lt
+from .registry import claim as _claim
 from .seed002_densities import xg_pdf
-from .symbolic import beta_kernel_integral, chi2_moment, fmt, gamma_ratio_limit, m, vanishes
+from .symbolic import beta_kernel_integral, gamma_ratio_limit, m, sample_points
 
 SEED = "002"
 a = sp.Symbol("a", positive=True)  # m = 3 + 2a > 3 lets gammasimp cancel Gamma ratios
 
 
+def claim(id: str, location: str, statement: str, **kw):
+    """Register a seed 002 claim."""
+    return _claim(id, SEED, location, statement, **kw)
+
+
 @functools.lru_cache(maxsize=None)
 def xg_abs_moment(p: int) -> sp.Expr:
-    """E|x_g|^p = 2 int_0^sqrt(m) x^p f_m(x) dx.
-
-    The change of variables x = sqrt(m t) turns the integrand into a Beta kernel (see
-    :func:`beta_kernel_integral`); direct integration in x sends sympy into Meijer-G territory for minutes.
-    """
+    """E|x_g|^p = 2 int_0^sqrt(m) x^p f_m(x) dx, with x = sqrt(m t) turning it into a Beta integral."""
     t = sp.Symbol("t", positive=True)
     x_of_t = sp.sqrt(m * t)
     integrand = 2 * x_of_t**p * xg_pdf(x_of_t) * sp.diff(x_of_t, t)
     return beta_kernel_integral(integrand, t, sp.Rational(p + 1, 2), (m - 1) / 2)
 
 
-def _in_m(expr: sp.Expr) -> sp.Expr:
-    """Simplify with m = 3 + 2a (Gamma arguments away from poles, integer shifts expanded), back in m."""
-    return sp.simplify(sp.simplify(sp.expand_func(expr.subs(m, 3 + 2 * a))).subs(a, (m - 3) / 2))
-
-
+@functools.lru_cache(maxsize=None)
 def abs_update_variance() -> sp.Expr:
-    """Var |x_g| = E x_g^2 - (E |x_g|)^2, from the density of eq 30 (Gamma form, not reduced)."""
+    """Var |x_g| = E x_g^2 - (E |x_g|)^2, from the density of eq 30."""
     return sp.gammasimp(xg_abs_moment(2) - xg_abs_moment(1) ** 2)
 
 
+@functools.lru_cache(maxsize=None)
+def update_variance() -> sp.Expr:
+    """Var x_g = E x_g^2 (the law of eq 30 is even)."""
+    return sp.simplify(sp.simplify(sp.expand_func(xg_abs_moment(2).subs(m, 3 + 2 * a))).subs(a, (m - 3) / 2))
+
+
 SEED_COR2 = 1 - 4 * m * sp.gamma(m / 2) ** 2 / ((m - 1) ** 2 * sp.pi * sp.gamma((m - 1) / 2) ** 2)
+POINTS_M = sample_points({m: (1.5, 60)}, n=6, seed=40)
 
 
-@claim("002-cor1", SEED, "Sec 4, Corollary 1", "The variance of Delta theta (density of eq 30) is 1 for every m.")
-def _cor1() -> Result:
+@claim("002-cor1", "Sec 4, Corollary 1", "The variance of Delta theta (density of eq 30) is 1 for every m.",
+       mutant={"variance": (m - 1) / m}, mc=True)
+def _cor1(variance: sp.Expr = sp.Integer(1)):
     x = sp.Symbol("x", real=True)
-    printed = sp.gamma(m / 2) / (sp.sqrt(m * sp.pi) * sp.gamma((m - 1) / 2)) * (1 - x**2 / m) ** ((m - 3) / 2)
-    even = sp.simplify(printed.subs(x, -x) - printed) == 0  # an even density has mean 0
-    second = _in_m(xg_abs_moment(2))
-    return Result.decide(vanishes(second - 1) and even, f"density even in x: {even} (so E x_g = 0), E x_g^2 = {fmt(second)}",
-                         corrected=f"Var = {fmt(second)}")
+    dens = xg_pdf(sp.Abs(x)) / 1
+    return [equal("Var x_g = E x_g^2", update_variance(), variance, points=POINTS_M),
+            equal("f(-x) - f(x) (an even law has mean 0)", dens.subs(x, -x) - dens, 0,
+                  points=sample_points({m: (2, 12), x: (0.05, 1.3)}, n=3, seed=41))]
 
 
-@claim("002-cor2", SEED, "Sec 4, Corollary 2",
-       "Var|Delta theta| = 1 - 4 m Gamma(m/2)^2 / ((m-1)^2 pi Gamma((m-1)/2)^2).")
-def _cor2() -> Result:
-    var = abs_update_variance()
-    return Result.decide(vanishes(_in_m(var - SEED_COR2)), f"computed Var|x_g| = {fmt(var)}; computed - printed reduces to 0",
-                         corrected=f"Var|x_g| = {fmt(var)}")
+@claim("002-cor2", "Sec 4, Corollary 2", "Var|Delta theta| = 1 - 4 m Gamma(m/2)^2 / ((m-1)^2 pi Gamma((m-1)/2)^2).",
+       mutant={"variance": 1 - 2 * m * sp.gamma(m / 2) ** 2 / ((m - 1) ** 2 * sp.pi * sp.gamma((m - 1) / 2) ** 2)}, mc=True)
+def _cor2(variance: sp.Expr = SEED_COR2):
+    return equal("Var |x_g|", abs_update_variance(), variance, points=POINTS_M)
 
 
-def _cor2_values(ms: list[int]) -> list[mp.mpf]:
-    """Corollary 2's expression at integer m (30 digits), with r(m) = Gamma(m/2)/Gamma((m-1)/2) from
-    the recurrence r(m+2) = r(m) m/(m-1), i.e. Gamma(x+1) = x Gamma(x)."""
+def cor2_values(ms: list[int]) -> list[mp.mpf]:
+    """Var|x_g| at integer m (30 digits) from the computed Gamma form, via r(m) = Gamma(m/2)/Gamma((m-1)/2)
+    and the recurrence r(m+2) = r(m) m/(m-1) (Gamma(x+1) = x Gamma(x)), so large m stays cheap."""
     with mp.workdps(30):
         r = {2: 1 / mp.sqrt(mp.pi), 3: mp.sqrt(mp.pi) / 2}
         for k in range(4, max(ms) + 1):
             r[k] = r[k - 2] * (k - 2) / (k - 3)
-        return [1 - 4 * k * r[k] ** 2 / ((k - 1) ** 2 * mp.pi) for k in ms]
+        var = sp.lambdify([m, sp.Symbol("r")], SEED_COR2_R, "mpmath")
+        return [var(k, r[k]) for k in ms]
+
+
+SEED_COR2_R = 1 - 4 * m * sp.Symbol("r") ** 2 / ((m - 1) ** 2 * sp.pi)  # Cor 2 with r = Gamma(m/2)/Gamma((m-1)/2)
 
 
 @functools.lru_cache(maxsize=None)
-def _abs_var_limit() -> sp.Expr:
-    """lim_{m -> oo} of Corollary 2's expression, through the Gamma-ratio limit computed by sympy."""
+def abs_var_limit() -> sp.Expr:
+    """lim_{m -> oo} Var|x_g|, through the Gamma-ratio limit computed by sympy."""
     return sp.simplify(1 - 4 * gamma_ratio_limit() ** 2 / sp.pi)
 
 
-@claim("002-cor2-monotone", SEED, "Sec 4, Corollary 2",
-       "Var|Delta theta| is an increasing function of m (time) and converges to a finite value as m -> infinity.")
-def _cor2_monotone() -> Result:
+@claim("002-cor2-monotone", "Sec 4, Corollary 2; abstract",
+       "Var|Delta theta| is an increasing function of m (time) and converges to a finite value as m -> infinity.",
+       mutant={"direction": -1}, mc=True)
+def _cor2_monotone(direction: int = 1):
     ms = list(range(2, 1001))
-    vals = _cor2_values(ms)
-    increasing = all(v2 > v1 for v1, v2 in zip(vals, vals[1:]))
-    # large m: compare with the limit computed by sympy
-    limit_value = _abs_var_limit()
-    gap = float(limit_value) - float(vals[-1])
-    return Result.decide(increasing and 0 < gap < 1e-3,
-                         f"strictly increasing on m = 2..1000 (30-digit mpmath): {increasing}; Var(2) = {mp.nstr(vals[0], 6)}, "
-                         f"Var(1000) = {mp.nstr(vals[-1], 8)}; limit 1 - 2/pi = {fmt(limit_value)} ~ {float(limit_value):.6f}",
-                         corrected="see computed values")
+    vals = cor2_values(ms)
+    steps = [v2 - v1 for v1, v2 in zip(vals, vals[1:])]
+    rel = gt if direction > 0 else lt
+    return [rel("Var|x_g|(m+1) - Var|x_g|(m), m = 2..999", steps, 0, at=ms[:-1]),
+            limit("Var|x_g| at m = 2, 10, 100, 1000", [vals[0], vals[8], vals[98], vals[-1]], abs_var_limit(), at=[2, 10, 100, 1000],
+                  context={"limit (sympy)": abs_var_limit()})]
 
 
-@claim("002-student-var", SEED, "Sec 3 and eq 34", "A Student-t variable with m degrees of freedom has variance m/(m-2).")
-def _t_var() -> Result:
-    # T = X / sqrt(H/m), X ~ N(0,1), H ~ chi2_m independent: E T^2 = m E[X^2] E[1/H]
-    var = sp.simplify(sp.gammasimp((m * chi2_moment(1, 1) * chi2_moment(m, -1)).subs(m, 2 + 2 * a)).subs(a, (m - 2) / 2))
-    return Result.decide(vanishes(var - m / (m - 2)), f"E T^2 = m E[X^2] E[1/chi2_m] = {fmt(var)} (m > 2)", corrected=f"Var T = {fmt(var)}")
+@claim("002-eq34-abs-var", "Sec 4, before eq 34", "|X_g| has variance (m-1)/m.", mutant={"variance": 2 * (m - 1) / m}, mc=True)
+def _eq34_abs(variance: sp.Expr = (m - 1) / m):
+    return Readings({
+        "Var |x_g| with c = m (the variable of eq 34)": equal("Var |x_g|", abs_update_variance(), variance, points=POINTS_M,
+                                                              corrected="Var|x_g| = Cor 2's expression, {computed}"),
+        "Var x_g with the normalisation c = m - 1 (E G = (m-1)/m, eq 24)": equal(
+            "Var x_g (c = m-1)", sp.simplify((m - 1) / m * update_variance()), variance, points=POINTS_M),
+    })
 
 
-@claim("002-eq34-abs-var", SEED, "Sec 4, before eq 34", "|X_g| has variance (m-1)/m.")
-def _eq34_abs() -> Result:
-    var = abs_update_variance()
-    at2 = sp.nsimplify(sp.simplify(var.subs(m, 2)))
-    return Result.decide(vanishes(_in_m(var - (m - 1) / m)), f"Var|X_g| = {fmt(var)}; at m = 2: {at2} = {float(at2):.4f} vs (m-1)/m = 1/2",
-                         corrected="Var|X_g| = 1 - 4 m Gamma(m/2)^2/((m-1)^2 pi Gamma((m-1)/2)^2) (Corollary 2), which tends to 1 - 2/pi")
-
-
-@claim("002-eq34", SEED, "Sec 4, eq 34", "Var[T] > 1 > Var[|X_g|] for every finite m > 2.")
-def _eq34() -> Result:
+@claim("002-eq34", "Sec 4, eq 34", "Var[T] > 1 > Var[|X_g|] for every finite m > 2.", mutant={"middle": sp.Rational(1, 5)}, mc=True)
+def _eq34(middle: sp.Expr = sp.Integer(1)):
     ms = list(range(3, 400))
-    vals = _cor2_values(ms)
-    ok_t = all(sp.Rational(k, k - 2) > 1 for k in ms)
-    ok_abs = all(v < 1 for v in vals)
-    return Result.decide(ok_t and ok_abs, f"m/(m-2) > 1 and Var|X_g| < 1 for m = 3..399: {ok_t and ok_abs} (Var|X_g| = 1 - (E|X_g|)^2 < 1 always)",
-                         corrected="see computed values")
+    return [gt("Var T = m/(m-2)", [sp.Rational(k, k - 2) for k in ms], middle, at=ms),
+            lt("Var |x_g|", cor2_values(ms), middle, at=ms)]
 
 
-@claim("002-eq34-limit", SEED, "Sec 4, after eq 34", "The inequalities of eq 34 become equalities as m -> infinity.")
-def _eq34_limit() -> Result:
+@claim("002-eq34-limit", "Sec 4, after eq 34", "The inequalities of eq 34 become equalities as m -> infinity.",
+       mutant={"limit_value": sp.Integer(2)}, mc=True)
+def _eq34_limit(limit_value: sp.Expr = sp.Integer(1)):
     lim_t = sp.limit(m / (m - 2), m, sp.oo)
-    lim_abs = _abs_var_limit()
-    return Result.decide(lim_t == 1 and lim_abs == 1, f"lim Var T = {lim_t}; lim Var|X_g| = {fmt(lim_abs)} ~ {float(lim_abs):.4f}",
-                         corrected="Var T -> 1 and Var X_g = 1, but Var|X_g| -> 1 - 2/pi ~ 0.363 (the variance of |N(0,1)|); "
-                                   "the right-hand inequality stays strict in the limit")
+    return Readings({
+        "|X_g| as in eq 34": [equal("lim Var T", lim_t, limit_value), equal("lim Var |x_g|", abs_var_limit(), limit_value,
+                                                                            corrected="Var|x_g| -> {computed} (the variance of |N(0,1)|)")],
+        "X_g with c = m - 1 (variance (m-1)/m)": [equal("lim Var T", lim_t, limit_value),
+                                                  equal("lim Var x_g (c = m-1)", sp.limit((m - 1) / m * update_variance(), m, sp.oo), limit_value)],
+    })
 
 
-@claim("002-prop1", SEED, "Sec 3, Proposition 1",
-       "With mu = 0, 0 <= beta < 1, eps = 0, |Delta theta| is bounded by a constant c(beta, t) (so Delta theta is sub-Gaussian), for any gradients.")
-def _prop1() -> Result:
+@claim("002-eq34-overestimate", "Sec 4, after eq 34",
+       "Neglecting the numerator-denominator correlation (the t model) overestimates the variance of the update.",
+       mutant={"direction": -1}, mc=True)
+def _overestimate(direction: int = 1):
+    ms = list(range(3, 200))
+    rel = gt if direction > 0 else lt
+    return rel("Var T (t model) - Var x_g", [sp.Rational(k, k - 2) - update_variance().subs(m, k) for k in ms], 0, at=ms)
+
+
+@claim("002-eq34-trend-t", "Sec 4, after eq 34",
+       "The t model predicts a variance increasing as m decreases, diverging at m = 2.",
+       mutant={"diverges_at": sp.Integer(3)})
+def _trend_t(diverges_at: sp.Expr = sp.Integer(2)):
+    ms = list(range(3, 60))
+    var_t = m / (m - 2)
+    return [lt("d/dm Var T", [sp.diff(var_t, m).subs(m, k) for k in ms], 0, at=ms),
+            equal("lim_{m -> m0+} Var T at the stated m0", sp.limit(var_t, m, diverges_at, "+"), sp.oo)]
+
+
+def _trend_readings(direction: int, where: str) -> Readings:
+    ms = list(range(2, 200))
+    abs_vals = cor2_values(ms)
+    steps_abs = [v2 - v1 for v1, v2 in zip(abs_vals, abs_vals[1:])]
+    steps_var = [update_variance().subs(m, k + 1) - update_variance().subs(m, k) for k in ms[:-1]]
+    rel = gt if direction > 0 else lt
+    return Readings({
+        f"the variance of Delta theta ({where})": rel("Var x_g(m+1) - Var x_g(m)", steps_var, 0, at=ms[:-1],
+                                                      corrected="Var x_g = 1 for every m (Cor 1): constant in time"),
+        f"the variance of |Delta theta| ({where})": rel("Var|x_g|(m+1) - Var|x_g|(m)", steps_abs, 0, at=ms[:-1]),
+    })
+
+
+@claim("002-eq34-trend-actual", "Sec 4, after eq 34", "The actual update distribution has decreasing variance as m decreases.",
+       mutant={"direction": -1}, mc=True)
+def _trend_actual(direction: int = 1):
+    return _trend_readings(direction, "as m grows")
+
+
+@claim("002-sec5.2-increasing", "Sec 5.2", "The adaptive gradients' variance is an increasing function of time near initialization.",
+       mutant={"direction": -1}, mc=True)
+def _sec52(direction: int = 1):
+    return _trend_readings(direction, "in time")
+
+
+@claim("002-prop1", "Sec 3, Proposition 1",
+       "With mu = 0, 0 <= beta < 1, eps = 0, |Delta theta| is bounded by a constant c(beta, t) whatever the gradients (so it is sub-Gaussian).",
+       mutant={"bound": sp.Integer(1)}, mc=True)
+def _prop1(bound: sp.Expr = sp.sqrt((1 - sp.Symbol("beta", positive=True) ** sp.Symbol("t", positive=True))
+                                    / (1 - sp.Symbol("beta", positive=True)))):
     bt, t = sp.Symbol("beta", positive=True), sp.Symbol("t", positive=True)
     g2, w = sp.symbols("g2 w", nonnegative=True)  # g_t^2 and w = sum_{i<t} beta^(t-i) g_i^2 >= 0
     c_n = 1 - bt**t
-    n_t = (1 - bt) * (g2 + w)  # eq 2 unrolled from n_0 = 0
-    sq = c_n * g2 / n_t  # |Delta theta|^2 = g_t^2 c_n / n_t
-    dw = sp.simplify(sp.diff(sq, w))  # <= 0: the bound is largest when all earlier gradients vanish
-    sup_sq = sp.simplify(sq.subs(w, 0))
-    bound = sp.sqrt(sup_sq)
-    to_sqrt_t = sp.limit(sup_sq, bt, 1)
-    decreasing = sp.simplify(dw * (g2 + w) ** 2 / g2) == sp.simplify(-c_n / (1 - bt))
-    return Result.decide(decreasing and not sup_sq.has(g2),
-                         f"d|Dtheta|^2/dw = {fmt(dw)} <= 0, so sup |Delta theta| = {fmt(bound)} = sqrt(sum_(i<t) beta^i) <= min(sqrt t, 1/sqrt(1-beta)); "
-                         f"beta -> 1 gives |Dtheta|^2 <= {fmt(to_sqrt_t)} (the support sqrt(m) of eq 30); the supremum is approached when g_i -> 0 for i < t",
-                         corrected="see computed bound")
+    sq = c_n * g2 / ((1 - bt) * (g2 + w))  # |Delta theta|^2 = g_t^2 c_n / n_t, n_t from eq 2 with n_0 = 0
+    dw = sp.simplify(sp.diff(sq, w))
+    sup_sq = sp.limit(sq, w, 0)  # the square decreases in w: its supremum is at w -> 0, free of g2
+    p_ = sample_points({bt: (0, 1), t: (1, 50), g2: (0.1, 5), w: (0.01, 5)}, n=6, seed=42)
+    return [le("d|Delta theta|^2/dw", dw, 0, points=p_),
+            equal("sup over the gradients of |Delta theta|", sp.sqrt(sup_sq), bound, points=p_,
+                  corrected="sup |Delta theta| = {computed}")]
+
+
+@claim("002-sec2-bias-correction", "Sec 2, eq 2-4",
+       "The bias corrections c_n = 1 - beta^t and c_m = 1 - mu^t correct the initialisation bias: E[n_t]/c_n = E g^2 for constant E g^2.",
+       mutant={"c_n": 1 - sp.Symbol("beta", positive=True) ** (sp.Symbol("t", positive=True, integer=True) - 1)}, mc=True)
+def _bias_corr(c_n: sp.Expr = 1 - sp.Symbol("beta", positive=True) ** sp.Symbol("t", positive=True, integer=True)):
+    bt, t = sp.Symbol("beta", positive=True), sp.Symbol("t", positive=True, integer=True)
+    i = sp.Symbol("i", positive=True, integer=True)
+    v = sp.Symbol("v", positive=True)  # E g^2
+    e_n = sp.simplify(sp.summation((1 - bt) * bt ** (t - i) * v, (i, 1, t)))  # eq 2 unrolled from n_0 = 0
+    e_n = e_n.args[-1][0] if isinstance(e_n, sp.Piecewise) else e_n
+    return equal("E[n_t] / c_n", sp.simplify(e_n / c_n), v, points=sample_points({bt: (0, 1), t: (1, 30), v: (0.5, 3)}, n=5, seed=43))

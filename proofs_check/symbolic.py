@@ -1,4 +1,4 @@
-"""Small sympy helpers shared by the claim modules (zero tests, Beta integrals, chi-square laws)."""
+"""Small sympy helpers shared by the claim modules: sample points, Beta integrals, chi-square laws."""
 from __future__ import annotations
 
 import functools
@@ -11,12 +11,37 @@ sigma = sp.Symbol("sigma", positive=True)
 mu = sp.Symbol("mu", real=True)
 
 
+def sample_points(ranges: dict, n: int = 6, seed: int = 0, fixed: dict | None = None) -> list[dict]:
+    """``n`` points with exact rational coordinates drawn uniformly from ``ranges`` (symbol -> (lo, hi)).
+
+    Integer symbols get integers in [lo, hi]. The points are where the registry evaluates sympy
+    expressions to decide ``equal`` and order relations; a fixed seed makes them reproducible.
+    ``fixed`` adds the same values (symbol -> value) to every point.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        p = {}
+        for sym, (lo, hi) in ranges.items():
+            if getattr(sym, "is_integer", False):
+                p[sym] = sp.Integer(int(rng.integers(int(lo), int(hi) + 1)))
+            else:
+                u = rng.uniform(0.02, 0.98)
+                p[sym] = sp.nsimplify(lo) + (sp.nsimplify(hi) - sp.nsimplify(lo)) * sp.Rational(int(u * 9973), 9973)
+        p.update(fixed or {})
+        out.append(p)
+    return out
+
+
 def vanishes(expr: sp.Expr) -> bool:
     """True if sympy can reduce ``expr`` to exactly 0 (gamma functions and powers included)."""
     e = sp.gammasimp(sp.powsimp(sp.expand_power_base(sp.sympify(expr), force=True), force=True))
     return sp.simplify(e) == 0
 
 
+@functools.lru_cache(maxsize=None)
 def beta_integral(p: sp.Expr, q: sp.Expr) -> sp.Expr:
     """Compute int_0^1 t^(p-1) (1-t)^(q-1) dt by integration (not by quoting B(p, q))."""
     t = sp.Symbol("t", positive=True)
@@ -28,6 +53,7 @@ def beta_integral(p: sp.Expr, q: sp.Expr) -> sp.Expr:
     return sp.gammasimp(sp.hyperexpand(raw))
 
 
+@functools.lru_cache(maxsize=None)
 def beta_kernel_integral(integrand: sp.Expr, t: sp.Symbol, p: sp.Expr, q: sp.Expr) -> sp.Expr:
     """int_0^1 integrand dt for an integrand of the form const * t^(p-1) (1-t)^(q-1).
 
@@ -47,6 +73,7 @@ def chi2_pdf(x: sp.Expr, k: sp.Expr) -> sp.Expr:
     return x ** (k / 2 - 1) * sp.exp(-x / 2) / (2 ** (k / 2) * sp.gamma(k / 2))
 
 
+@functools.lru_cache(maxsize=None)
 def chi2_moment(k: sp.Expr, s: sp.Expr) -> sp.Expr:
     """E[X^s] for X ~ chi^2_k, integrated symbolically (valid for k/2 + s > 0)."""
     x = sp.Symbol("x", positive=True)
@@ -69,3 +96,9 @@ def gamma_ratio_limit() -> sp.Expr:
     x = sp.Symbol("x", positive=True)
     log_first = sp.limit(sp.loggamma(x + sp.S.Half) - sp.loggamma(x) - sp.log(x) / 2, x, sp.oo)
     return sp.simplify(sp.exp(log_first) * sp.limit(sp.sqrt(x / (2 * x + 1)), x, sp.oo))
+
+
+@functools.lru_cache(maxsize=None)
+def integral(expr: sp.Expr, var: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
+    """sympy's definite integral of ``expr`` over (lo, hi), cached (claims and their mutants share it)."""
+    return sp.integrate(expr, (var, lo, hi), conds="none")
