@@ -23,17 +23,22 @@ from __future__ import annotations
 
 import math
 import sys
-from pathlib import Path
 
 import numpy as np
 
 from heavytail_sim.cache import cell
-from heavytail_sim.cli import standalone
-from heavytail_sim.study import add_study_arguments, markdown_table, read_table, resolve
+from heavytail_sim.study import ConfigError, Float, Int, ListOf, Param, Study, Table, array_bytes, seed_for
 
 HELP = "ACClip vs Adam/RMSProp/SGD/GClip/CClip (tuned, heavy-tailed noise) and Adam as clipping (seed 000 Sec 3)"
-DESCRIPTION = (HELP + ". Writes comparison, curves, tuning and h_Adam/h_clip tables (CSV + markdown) "
-               "and three PNGs.")
+DESCRIPTION = HELP + """.
+
+Writes the comparison, curves, tuning, adam_clip_ratio and adam_clip_ratio_hist tables (CSV, markdown
+for the first and the fourth) and the figures curves.png, final_error.png and adam_clip_ratio.png.
+
+Examples:
+  heavytail-sim acclip --quick
+  heavytail-sim acclip --set eval_runs=64 --set "tau_mults=(0.25, 1, 4)"
+"""
 
 METHODS = ("sgd", "gclip", "cclip", "acclip", "adam", "rmsprop")
 LABEL = {"sgd": "SGD momentum", "gclip": "GClip", "cclip": "CClip", "acclip": "ACClip",
@@ -46,7 +51,24 @@ RATIO_EPS = (1e-8, 1e-3, 1e-1)  # RMSProp eps values for the h_Adam / h_clip stu
 RATIO_BETA2 = 0.99
 TAU_MULTS = (1 / 64, 1 / 16, 1 / 4, 1.0, 4.0, 16.0)  # GClip/CClip thresholds in units of ||B||_2 / B_i
 STEPS_KEY = {"quadratic": "quad_steps", "ripple": "ripple_steps"}
-CONFIGS = {
+PARAMS = {
+    "quad_d": Param(Int(1, 10 ** 5), "dimension of the ill-conditioned quadratic"),
+    "quad_steps": Param(Int(1, 2 ** 53), "steps on the quadratic"),
+    "ripple_d": Param(Int(1, 10 ** 5), "dimension of the ripple function"),
+    "ripple_steps": Param(Int(1, 2 ** 53), "steps on the ripple function"),
+    "eta_lo": Param(Float(0.0, 1e6, lo_open=True), "smallest learning rate of the tuning grid"),
+    "eta_hi": Param(Float(0.0, 1e6, lo_open=True), "largest learning rate of the tuning grid (>= eta_lo)"),
+    "per_decade": Param(Int(1, 100), "learning rates per decade of the tuning grid"),
+    "tau_mults": Param(ListOf(Float(0.0, 1e6, lo_open=True), unique=True),
+                       "GClip/CClip thresholds tuned, in units of ||B||_2 (GClip) or B_i (CClip)"),
+    "tune_seeds": Param(Int(1, 1000), "seeds of the tuning runs"),
+    "tune_runs": Param(Int(1, 10 ** 8), "runs per tuning seed"),
+    "eval_seeds": Param(Int(1, 1000), "fresh seeds of the evaluation runs"),
+    "eval_runs": Param(Int(1, 10 ** 8), "runs per evaluation seed"),
+    "ratio_runs": Param(Int(1, 10 ** 8), "RMSProp runs of the h_Adam / h_clip study"),
+    "ratio_steps": Param(Int(2, 2 ** 53), "steps of those runs (the ratio from step 2 on is reported)"),
+}
+PRESETS = {
     "quick": {"quad_d": 100, "quad_steps": 1000, "ripple_d": 10, "ripple_steps": 2000,
               "eta_lo": 1e-4, "eta_hi": 10 ** 0.5, "per_decade": 2, "tau_mults": TAU_MULTS,
               "tune_seeds": 2, "tune_runs": 8, "eval_seeds": 3, "eval_runs": 32,
@@ -58,8 +80,21 @@ CONFIGS = {
 }
 
 
-def add_arguments(parser) -> None:
-    add_study_arguments(parser, "acclip", backend=True)
+def _eta_range(cfg: dict) -> None:
+    if cfg["eta_hi"] < cfg["eta_lo"]:
+        raise ConfigError("eta_hi", f"must be >= eta_lo={cfg['eta_lo']:g}, got {cfg['eta_hi']:g}")
+
+
+def _memory(cfg: dict) -> dict:
+    from heavytail_sim.adam_clipping import LOG10_U_EDGES, RATIO_EDGES
+
+    d = max(cfg["quad_d"], cfg["ripple_d"])
+    bins = (len(LOG10_U_EDGES) - 1) * (len(RATIO_EDGES) - 1)
+    # pooled per-run errors of every metric at every checkpoint, plus one simulation's state
+    checkpoints = 8 * math.log10(max(cfg["quad_steps"], cfg["ripple_steps"])) + 2
+    return {"eval_runs": array_bytes(cfg["eval_seeds"] * cfg["eval_runs"], 5 * checkpoints + 8 * d),
+            "tune_runs": array_bytes(cfg["tune_seeds"] * cfg["tune_runs"], 8 * d + 10),
+            "ratio_runs": array_bytes(cfg["ratio_runs"], bins + 8 * d + 10)}
 
 
 def problems(cfg: dict) -> dict:
@@ -116,51 +151,61 @@ def tuning_grid(method: str, cfg: dict) -> list:
 
 
 def seeds_for(master: int, purpose: str, n: int) -> list:
-    """Disjoint seed lists per purpose (tuning, evaluation, ratio) derived from the master seed."""
-    offset = {"tune": 500, "eval": 0, "ratio": 900}[purpose]
-    return [master * 1000 + offset + j for j in range(n)]
+    """The first ``n`` seeds of a purpose (tune, eval, ratio): seed j depends on (master, purpose, j) only."""
+    if purpose not in ("tune", "eval", "ratio"):
+        raise ValueError(f"unknown seed purpose {purpose!r}")
+    return [seed_for(master, "acclip", purpose=purpose, j=j) for j in range(n)]
 
 
 @cell
-def compare(cfg: dict, master: int, progress=None):
-    """Tune and evaluate every method on both problems; returns (summary rows, curve rows, tuning frames)."""
+def tune_and_evaluate(runner, cfg: dict, pname: str, method: str, master: int):
+    """Tune ``method`` on problem ``pname`` and evaluate it on fresh seeds: (summary row, curve rows, tuning frame).
+
+    Tuning and evaluation run through :mod:`heavytail_sim.tuning` (CPU).
+    """
     from heavytail_sim.tuning import grid_search, robust_summary, run_seeds
 
+    prob, noise = problems(cfg)[pname]
+    steps = cfg[STEPS_KEY[pname]]
+    build = make_builder(method, noise, prob.dim)
+    tr = grid_search(prob, noise, build, tuning_grid(method, cfg), seeds_for(master, "tune", cfg["tune_seeds"]),
+                     cfg["tune_runs"], steps, metric="f_last", progress=getattr(runner, "progress", None),
+                     label=f"tune {method}/{pname}")
+    tab = tr.table.copy()
+    tab.insert(0, "method", method)
+    tab.insert(0, "problem", pname)
+    alg, sched = build(**tr.best)
+    pooled = run_seeds(prob, noise, alg, sched, seeds_for(master, "eval", cfg["eval_seeds"]),
+                       cfg["eval_runs"], steps, checkpoints=8)
+    summ = robust_summary(pooled.final("f_last"))
+    per_seed = pooled.per_seed("f_last")
+    row = {"problem": pname, "method": method, "eta": tr.best["eta"], "tau_mult": tr.best.get("tau_mult", math.nan),
+           "tuned_at_edge": ",".join(tr.at_edge) or "no", "tune_score": tr.best_score, "steps": steps,
+           "runs": summ["n"], "median": summ["median"], "median_ci_lo": summ["median_lo"],
+           "median_ci_hi": summ["median_hi"], "q10": summ["q10"], "q90": summ["q90"],
+           "seed_median_min": float(per_seed.min()), "seed_median_max": float(per_seed.max()),
+           "diverged": pooled.diverged, "avg_grad_sq_median": float(np.median(pooled.final("avg_grad_sq")))}
+    with np.errstate(invalid="ignore"):
+        q = np.quantile(pooled.raw["f_last"], [0.1, 0.5, 0.9], axis=1)
+    curves = [{"problem": pname, "method": method, "k": int(k), "q10": q[0, c], "median": q[1, c], "q90": q[2, c]}
+              for c, k in enumerate(pooled.checkpoints)]
+    return row, curves, tab
+
+
+def compare(runner, cfg: dict, master: int):
+    """Tune and evaluate every method on both problems; returns (summary rows, curve rows, tuning frames)."""
     rows, curves, tuning = [], [], []
-    for pname, (prob, noise) in problems(cfg).items():
-        steps = cfg[STEPS_KEY[pname]]
+    for pname in STEPS_KEY:
         for method in METHODS:
-            build = make_builder(method, noise, prob.dim)
-            tr = grid_search(prob, noise, build, tuning_grid(method, cfg), seeds_for(master, "tune", cfg["tune_seeds"]),
-                             cfg["tune_runs"], steps, metric="f_last", progress=progress,
-                             label=f"tune {method}/{pname}")
-            tab = tr.table.copy()
-            tab.insert(0, "method", method)
-            tab.insert(0, "problem", pname)
+            row, curve, tab = tune_and_evaluate(runner, cfg, pname, method, master)
+            rows.append(row)
+            curves += curve
             tuning.append(tab)
-            alg, sched = build(**tr.best)
-            pooled = run_seeds(prob, noise, alg, sched, seeds_for(master, "eval", cfg["eval_seeds"]),
-                               cfg["eval_runs"], steps, checkpoints=8)
-            summ = robust_summary(pooled.final("f_last"))
-            per_seed = pooled.per_seed("f_last")
-            rows.append({"problem": pname, "method": method, "eta": tr.best["eta"],
-                         "tau_mult": tr.best.get("tau_mult", math.nan),
-                         "tuned_at_edge": ",".join(tr.at_edge) or "no", "tune_score": tr.best_score,
-                         "steps": steps, "runs": summ["n"], "median": summ["median"],
-                         "median_ci_lo": summ["median_lo"], "median_ci_hi": summ["median_hi"],
-                         "q10": summ["q10"], "q90": summ["q90"], "seed_median_min": float(per_seed.min()),
-                         "seed_median_max": float(per_seed.max()), "diverged": pooled.diverged,
-                         "avg_grad_sq_median": float(np.median(pooled.final("avg_grad_sq")))})
-            with np.errstate(invalid="ignore"):
-                q = np.quantile(pooled.raw["f_last"], [0.1, 0.5, 0.9], axis=1)
-            for c, k in enumerate(pooled.checkpoints):
-                curves.append({"problem": pname, "method": method, "k": int(k), "q10": q[0, c],
-                               "median": q[1, c], "q90": q[2, c]})
     return rows, curves, tuning
 
 
 @cell
-def ratio_study(cfg: dict, master: int, etas: dict):
+def ratio_study(runner, cfg: dict, master: int, etas: dict):
     """h_Adam / h_clip along RMSProp trajectories on both problems for each eps of :data:`RATIO_EPS`."""
     from heavytail_sim.adam_clipping import (LOG10_U_EDGES, SEED_INTERVAL, ratio_interval,
                                              record_rmsprop_ratios)
@@ -187,7 +232,9 @@ def ratio_study(cfg: dict, master: int, etas: dict):
 
 
 def plot_curves(curves, cfg: dict):
-    import matplotlib.pyplot as plt
+    from heavytail_sim.plotting import pyplot
+
+    plt = pyplot()
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
     for ax, pname in zip(axes, ("quadratic", "ripple")):
@@ -228,8 +275,11 @@ def local_min_value(c: float = 0.5, w: float = 4.0) -> float:
 
 
 def plot_final(summary):
-    import matplotlib.pyplot as plt
     from matplotlib.ticker import NullFormatter
+
+    from heavytail_sim.plotting import pyplot
+
+    plt = pyplot()
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
     for ax, pname in zip(axes, ("quadratic", "ripple")):
@@ -263,18 +313,33 @@ def ratio_hist_frame(records):
     return pd.concat(parts, ignore_index=True)
 
 
-def plot_ratio(ratio_rows, counts: dict):
-    """Left: joint histogram of the first case of ``counts`` ((problem, eps) -> (nu, nr) array) with the
-    exact curves; right: observed ranges of every row of ``ratio_rows`` against both intervals."""
-    import matplotlib.pyplot as plt
+def hist_counts(hist, problem: str, eps: float) -> np.ndarray:
+    """The joint (log10 u, ratio) histogram of one case as an (nu, nr) array, from :func:`ratio_hist_frame`'s frame."""
+    from heavytail_sim.adam_clipping import LOG10_U_EDGES, RATIO_EDGES
+
+    counts = np.zeros((len(LOG10_U_EDGES) - 1, len(RATIO_EDGES) - 1))
+    h = hist[(hist.problem == problem) & (hist.eps == eps)]
+    iu = np.abs(LOG10_U_EDGES[:-1, None] - h.log10_u_lo.to_numpy()[None, :]).argmin(axis=0)
+    ir = np.abs(RATIO_EDGES[:-1, None] - h.ratio_lo.to_numpy()[None, :]).argmin(axis=0)
+    counts[iu, ir] = h["count"].to_numpy()
+    return counts
+
+
+def plot_ratio(ratio_rows, counts: np.ndarray):
+    """Left: the joint histogram ``counts`` ((nu, nr) array) of RMSProp on the quadratic at the first eps of
+    :data:`RATIO_EPS`, with the exact curves; right: observed ranges of every row of ``ratio_rows`` against
+    both intervals."""
     from matplotlib.colors import LogNorm
 
     from heavytail_sim.adam_clipping import LOG10_U_EDGES, RATIO_EDGES, SEED_INTERVAL, ratio_formula, ratio_interval
+    from heavytail_sim.plotting import pyplot
+
+    plt = pyplot()
 
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [1.2, 1]})
     ax = axes[0]
     row = ratio_rows[(ratio_rows.problem == "quadratic") & (ratio_rows.eps == RATIO_EPS[0])].iloc[0]
-    cnt = counts[("quadratic", RATIO_EPS[0])].T.astype(float)
+    cnt = counts.T.astype(float)
     cnt[cnt == 0] = np.nan
     im = ax.pcolormesh(LOG10_U_EDGES, RATIO_EDGES, cnt, norm=LogNorm(), cmap="Blues", shading="flat")
     fig.colorbar(im, ax=ax, label="(step, coordinate) pairs")
@@ -311,47 +376,41 @@ def plot_ratio(ratio_rows, counts: dict):
     return fig
 
 
-def run(args) -> int:
-    import time
-
+def compute(cfg: dict, runner) -> dict:
+    """The comparison (tuned methods), its curves and tuning scores, and the h_Adam / h_clip study."""
     import pandas as pd
 
-    from heavytail_sim.io import save_figure, write_csv, write_text
-
-    cfg, out = resolve(args, CONFIGS, "acclip")
-    t0 = time.perf_counter()
-    rows, curves, tuning = compare(cfg, args.seed)
-    summary = pd.DataFrame(rows)
-    curves = pd.DataFrame(curves)
-    tuning = pd.concat(tuning, ignore_index=True)
+    rows, curves, tuning = compare(runner, cfg, cfg["seed"])
     etas = {r["problem"]: r["eta"] for r in rows if r["method"] == "rmsprop"}
-    ratio_rows, records = ratio_study(cfg, args.seed, etas)
-    ratio = pd.DataFrame(ratio_rows)
+    ratio_rows, records = ratio_study(runner, cfg, cfg["seed"], etas)
+    return {"comparison": pd.DataFrame(rows), "curves": pd.DataFrame(curves),
+            "tuning": pd.concat(tuning, ignore_index=True), "adam_clip_ratio": pd.DataFrame(ratio_rows),
+            "adam_clip_ratio_hist": ratio_hist_frame(records)}
 
-    write_csv(summary, out / "comparison.csv")
-    write_text(out / "comparison.md", header(cfg, args) + markdown_table(summary))
-    write_csv(curves, out / "curves.csv")
-    write_csv(tuning, out / "tuning.csv")
-    write_csv(ratio, out / "adam_clip_ratio.csv")
-    write_text(out / "adam_clip_ratio.md", markdown_table(ratio))
-    save_figure(plot_curves(curves, cfg), out / "curves.png")
-    save_figure(plot_final(summary), out / "final_error.png")
-    write_csv(ratio_hist_frame(records), out / "adam_clip_ratio_hist.csv")
-    save_figure(plot_ratio(ratio, {key: rec.counts for key, rec in records.items()}), out / "adam_clip_ratio.png")
 
+def draw(tables: dict, cfg: dict) -> dict:
+    """The three figures from the tables."""
+    counts = hist_counts(tables["adam_clip_ratio_hist"], "quadratic", RATIO_EPS[0])
+    return {"curves": plot_curves(tables["curves"], cfg), "final_error": plot_final(tables["comparison"]),
+            "adam_clip_ratio": plot_ratio(tables["adam_clip_ratio"], counts)}
+
+
+def summary(tables: dict, cfg: dict) -> str:
+    """The console report of a run."""
+    import pandas as pd
+
+    summ, ratio = tables["comparison"], tables["adam_clip_ratio"]
     cols = ["problem", "method", "eta", "tau_mult", "tuned_at_edge", "median", "median_ci_lo", "median_ci_hi",
             "q10", "q90", "diverged"]
     with pd.option_context("display.width", 160, "display.max_columns", 20):
-        print(summary[cols].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
-        print()
-        print(ratio[["problem", "eps", "ratio_min", "ratio_max", "ratio_min_k>=2", "derived_lo_k>=2",
-                     "frac_u_ge_1"]].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    print(f"\nwrote {out}/ in {time.perf_counter() - t0:.1f} s")
-    return 0
+        return "\n".join([summ[cols].to_string(index=False, float_format=lambda v: f"{v:.3g}"), "",
+                          ratio[["problem", "eps", "ratio_min", "ratio_max", "ratio_min_k>=2", "derived_lo_k>=2",
+                                 "frac_u_ge_1"]].to_string(index=False, float_format=lambda v: f"{v:.4g}")])
 
 
-def header(cfg: dict, args) -> str:
-    return (f"# ACClip vs Adam/RMSProp/SGD/GClip/CClip ({args.mode}, master seed {args.seed})\n\n"
+def header(frame, cfg: dict, info: dict) -> str:
+    """Text above the comparison table: what was tuned and evaluated, and the statistic."""
+    return (f"# ACClip vs Adam/RMSProp/SGD/GClip/CClip ({info['mode']}, master seed {cfg['seed']})\n\n"
             f"Final f(x_K) - f* over {cfg['eval_seeds']} evaluation seeds x {cfg['eval_runs']} runs "
             f"(tuned on {cfg['tune_seeds']} other seeds x {cfg['tune_runs']} runs, eta log grid "
             f"{cfg['eta_lo']:g}..{cfg['eta_hi']:g}, {cfg['per_decade']}/decade; GClip/CClip tau multipliers "
@@ -359,10 +418,10 @@ def header(cfg: dict, args) -> str:
             "95% CI; q10/q90 quantiles; per-seed median range.\n\n")
 
 
-def finding(out: Path) -> str:
-    """One sentence from the tables in ``out``."""
-    comp = read_table(out, "comparison")
-    ratio = read_table(out, "adam_clip_ratio")
+def finding(tables: dict) -> str:
+    """One sentence from the tables."""
+    comp = tables["comparison"]
+    ratio = tables["adam_clip_ratio"]
 
     def ranking(problem):
         t = comp[comp.problem == problem].sort_values("median")
@@ -374,5 +433,14 @@ def finding(out: Path) -> str:
             f"seed's upper constant 2 is loose by a factor 2.")
 
 
+STUDY = Study(
+    name="acclip", help=HELP, description=DESCRIPTION, params=PARAMS, presets=PRESETS,
+    compute=compute, draw=draw, finding=finding, summary=summary, rules=(_eta_range,), memory=_memory,
+    tables=(Table("comparison", header=header), Table("curves", markdown=False), Table("tuning", markdown=False),
+            Table("adam_clip_ratio"), Table("adam_clip_ratio_hist", markdown=False)),
+    figures=("curves", "final_error", "adam_clip_ratio"), weight=2, backend=False)
+
 if __name__ == "__main__":
-    sys.exit(standalone(sys.modules[__name__]))
+    from heavytail_sim.cli import standalone
+
+    sys.exit(standalone(STUDY, prog="python -m experiments.acclip"))

@@ -24,28 +24,62 @@ import sys
 import numpy as np
 
 from heavytail_sim.cache import cell
-from heavytail_sim.cli import standalone
-from heavytail_sim.study import add_study_arguments, check_outputs, derive_seed, read_table, resolve, write_table
+from heavytail_sim.study import Int, ListOf, Param, Study, Table, array_bytes, seed_for
 
 HELP = "Global vs coordinate-wise clipping against dimension (seed 000 Lemma 4, Cor 1, Thm 3)"
-DESCRIPTION = HELP + ". Writes lemma4/dimension/exponents tables (CSV + markdown) and two PNGs."
+DESCRIPTION = HELP + """.
+
+Writes the lemma4, dimension, exponents and ratios tables (CSV + markdown) and the figures lemma4.png
+and dimension.png.
+
+Examples:
+  heavytail-sim dimension --quick
+  heavytail-sim dimension --set "dims=(1, 10, 100, 1000)" --set runs=400
+"""
 
 ALPHA = 1.5            # the moment order the theorems use
 SIM_TAIL = 1.8         # coordinate tail index of the simulated noise: alpha < a < 2, infinite variance
 LEMMA4_TAILS = (1.8, 4.0)
 SCALINGS = ("equal", "unequal")
 C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-CONFIGS = {
+MAX_COORD_STEPS = 1.2e8  # per configuration: caps runs at large d (d = 1000 gets 60 runs in --full)
+MIN_RUNS = 20  # the cap never goes below this many runs
+PARAMS = {
+    "lemma4_dims": Param(ListOf(Int(1, 10 ** 5), increasing=True), "dimensions of the Lemma 4 moment table"),
+    "mc_samples": Param(Int(10, 10 ** 9), "Monte Carlo samples of ||xi||^alpha per Lemma 4 row"),
+    "dims": Param(ListOf(Int(1, 10 ** 5), min_len=2, increasing=True),
+                  "dimensions of the clipping simulations (two or more: the exponent in d is fitted)"),
+    "steps": Param(Int(1, 2 ** 53), "steps K of every simulation (error measured at K)"),
+    "runs": Param(Int(2, 10 ** 9), f"runs per configuration; capped where runs x steps x d > {MAX_COORD_STEPS:.3g} "
+                                   f"(never below {MIN_RUNS}), with a notice"),
+    "n_boot": Param(Int(10, 10 ** 6), "bootstrap resamples of the exponent CIs"),
+}
+PRESETS = {
     "quick": {"lemma4_dims": (1, 3, 10, 30, 100, 300, 1000), "mc_samples": 4000, "dims": (1, 10, 100),
               "steps": 1000, "runs": 100, "n_boot": 300},
     "full": {"lemma4_dims": (1, 3, 10, 30, 100, 300, 1000, 3000, 10000), "mc_samples": 20000,
              "dims": (1, 10, 100, 1000), "steps": 2000, "runs": 1000, "n_boot": 1000},
 }
-MAX_COORD_STEPS = 1.2e8  # per configuration: caps runs at large d (d = 1000 gets 60 runs in --full)
 
 
-def add_arguments(parser) -> None:
-    add_study_arguments(parser, "dimension", backend=True)
+def runs_at(d: int, steps: int, runs: int) -> int:
+    """Runs simulated in dimension d: ``runs``, capped so that runs x steps x d <= MAX_COORD_STEPS."""
+    return int(min(runs, max(MIN_RUNS, MAX_COORD_STEPS // (steps * d))))
+
+
+def _cap_notice(cfg: dict) -> list:
+    capped = {d: runs_at(d, cfg["steps"], cfg["runs"]) for d in cfg["dims"]}
+    capped = {d: r for d, r in capped.items() if r < cfg["runs"]}
+    if not capped:
+        return []
+    return [f"--set runs={cfg['runs']} is capped at " + ", ".join(f"{r} runs for d={d}" for d, r in capped.items())
+            + f" (runs x steps x d <= {MAX_COORD_STEPS:.3g})"]
+
+
+def _memory(cfg: dict) -> dict:
+    d = max(cfg["dims"])
+    return {"mc_samples": array_bytes(cfg["mc_samples"], 2 * max(cfg["lemma4_dims"])),
+            "runs": array_bytes(runs_at(d, cfg["steps"], cfg["runs"]), 8 * d + 16)}
 
 
 def scales(d: int, scaling: str) -> np.ndarray:
@@ -54,7 +88,7 @@ def scales(d: int, scaling: str) -> np.ndarray:
 
 
 @cell
-def lemma4_table(dims, n: int, seed: int):
+def lemma4_table(runner, dims, n: int, seed: int):
     """Exact and Monte Carlo E||xi||^alpha against Lemma 4's bounds."""
     import pandas as pd
 
@@ -63,15 +97,15 @@ def lemma4_table(dims, n: int, seed: int):
     from heavytail_sim.noise import NoiseModel, abs_moment
 
     rows = []
-    for ti, a in enumerate(LEMMA4_TAILS):
-        for si, sc in enumerate(SCALINGS):
+    for a in LEMMA4_TAILS:
+        for sc in SCALINGS:
             for d in dims:
                 s = scales(d, sc)
                 noise = NoiseModel("pareto", a, tuple(s))
                 B = np.array([abs_moment("pareto", a, x, ALPHA) for x in s]) ** (1 / ALPHA)
                 lo, hi = lemma4_bounds(B, ALPHA)
                 exact = norm_moment_exact(noise, d, ALPHA)
-                mc = norm_moment_mc(noise, d, ALPHA, n, derive_seed(seed, ti, si, d))
+                mc = norm_moment_mc(noise, d, ALPHA, n, seed_for(seed, "dimension.lemma4", tail=a, scaling=sc, d=d))
                 rows.append({"tail_index": a, "scaling": sc, "d": d, "exact": exact, "mc_mean": mc["mean"],
                              "mc_se": mc["se"], "mc_se_valid": mc["finite_variance"], "mc_median": mc["median"],
                              "mc_n": mc["n"], "lemma4_lower": lo, "lemma4_upper": hi,
@@ -98,29 +132,29 @@ def _methods(d: int, s: np.ndarray):
 
 
 @cell
-def simulate_dimension(dims, steps: int, runs: int, seed: int, progress=None):
+def simulate_dimension(runner, dims, steps: int, runs: int, seed: int):
     """Per-run final errors ``raw[(scaling, method)][d]`` (runs,) and a row per (scaling, d, method)."""
     from heavytail_sim.algorithms import Algorithm
-    from heavytail_sim.runner import simulate
     from heavytail_sim.noise import NoiseModel
     from heavytail_sim.problems import quadratic
 
     raw, rows = {}, []
-    for si, sc in enumerate(SCALINGS):
+    for sc in SCALINGS:
         for d in dims:
             s = scales(d, sc)
-            R = int(min(runs, max(20, MAX_COORD_STEPS // (steps * d))))
+            R = runs_at(d, steps, runs)
             # x0_i = s_i: the initial gradient of each coordinate is on the scale of its noise, so the
             # noise-only B_i (and G) stay within a constant of Assumption 2's B_i (which bounds the whole
             # stochastic gradient) along the run; x0 = 1 would make small-scale coordinates violate it
             prob = quadratic(d, 1.0, 1.0, x0=s)
             noise = NoiseModel("pareto", SIM_TAIL, tuple(s))
             fixed, fams, consts = _methods(d, s)
-            seed_eval, seed_tune = derive_seed(seed, si, d, 0), derive_seed(seed, si, d, 1)
+            seed_eval = seed_for(seed, "dimension.eval", scaling=sc, d=d)
+            seed_tune = seed_for(seed, "dimension.tune", scaling=sc, d=d)
 
             def run_one(alg, sched, sd):
-                res = simulate(prob, noise, Algorithm(alg), sched, runs=R, steps=steps, seed=sd,
-                               checkpoints=[steps], keep_raw=True, progress=progress)
+                res = runner.simulate(prob, noise, Algorithm(alg), sched, runs=R, steps=steps, seed=sd,
+                                      checkpoints=[steps], keep_raw=True)
                 return res.raw["f_avg"][-1]
 
             results = {name: (run_one(alg, sch, seed_eval), 1.0) for name, (alg, sch) in fixed.items()}
@@ -141,17 +175,14 @@ def simulate_dimension(dims, steps: int, runs: int, seed: int, progress=None):
     return raw, rows
 
 
-def run(args) -> int:
+def compute(cfg: dict, runner) -> dict:
+    """The four tables; simulations through ``runner``."""
     import pandas as pd
 
-    from heavytail_sim.io import save_figure
     from heavytail_sim.rates import fit_exponent
 
-    cfg, out = resolve(args, CONFIGS, "dimension")
-    check_outputs(out, ("lemma4", "dimension", "exponents", "ratios"), ("lemma4.png", "dimension.png"))
-
-    lem = lemma4_table(cfg["lemma4_dims"], cfg["mc_samples"], args.seed)
-    raw, rows = simulate_dimension(cfg["dims"], cfg["steps"], cfg["runs"], args.seed)
+    lem = lemma4_table(runner, cfg["lemma4_dims"], cfg["mc_samples"], cfg["seed"])
+    raw, rows = simulate_dimension(runner, cfg["dims"], cfg["steps"], cfg["runs"], cfg["seed"])
     table = pd.DataFrame(rows)
 
     dims = np.array(cfg["dims"], float)
@@ -159,7 +190,7 @@ def run(args) -> int:
     span = math.log10(dims.max() / dims.min()) + 0.01
     for (sc, name), per_d in raw.items():
         fit = fit_exponent(dims, [per_d[d] for d in cfg["dims"]], "mean", decades=span, n_boot=cfg["n_boot"],
-                           seed=derive_seed(args.seed, 7), paired=False)
+                           seed=seed_for(cfg["seed"], "dimension.fit", scaling=sc, method=name), paired=False)
         ev = table[(table.scaling == sc) & (table.method == name)].set_index("d")
         # theory exponents: log-log slope over d of each bound's constant
         bound = {"gclip_thm1": ev.G ** 2, "gclip_cor1": ev.G_cor1 ** 2, "cclip_thm3": ev.B_2 ** 2,
@@ -185,27 +216,33 @@ def run(args) -> int:
                                "bound_ratio_sharp": c.B_alpha ** 2 / c.B_2 ** 2})
     ratios = pd.DataFrame(ratio_rows)
     fit_df = fit_df.sort_values(["scaling", "method"]).reset_index(drop=True)
+    return {"lemma4": lem, "dimension": table, "exponents": fit_df, "ratios": ratios}
 
-    for name, frame in (("lemma4", lem), ("dimension", table), ("exponents", fit_df), ("ratios", ratios)):
-        write_table(frame, out, name)
-    save_figure(_figure_lemma4(lem), out / "lemma4.png")
-    save_figure(_figure_dimension(ev, ratios, cfg["steps"]), out / "dimension.png")
 
+def draw(tables: dict, cfg: dict) -> dict:
+    """The two figures from the tables."""
+    table = tables["dimension"]
+    return {"lemma4": _figure_lemma4(tables["lemma4"]),
+            "dimension": _figure_dimension(table[table.seed == "eval"], tables["ratios"], cfg["steps"])}
+
+
+def summary(tables: dict, cfg: dict) -> str:
+    """The console report of a run."""
+    lem, table, fit_df, ratios = (tables[n] for n in ("lemma4", "dimension", "exponents", "ratios"))
+    ev = table[table.seed == "eval"]
     show = ["tail_index", "scaling", "d", "exact", "mc_mean", "mc_se", "lemma4_lower", "lemma4_upper", "position"]
-    print(lem[show].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    print(ev[["scaling", "d", "method", "c", "mean_error", "se", "median_error"]].to_string(
-        index=False, float_format=lambda v: f"{v:.4g}"))
-    print(fit_df.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    print(ratios.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
-    print(f"wrote lemma4/dimension/exponents/ratios .csv/.md, lemma4.png, dimension.png to {out}")
-    return 0
+    return "\n".join([
+        lem[show].to_string(index=False, float_format=lambda v: f"{v:.4g}"),
+        ev[["scaling", "d", "method", "c", "mean_error", "se", "median_error"]].to_string(
+            index=False, float_format=lambda v: f"{v:.4g}"),
+        fit_df.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
+        ratios.to_string(index=False, float_format=lambda v: f"{v:.3g}")])
 
 
 def _figure_lemma4(lem):
-    import matplotlib
+    from heavytail_sim.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True)
     for ax, sc in zip(axes, SCALINGS):
@@ -234,10 +271,9 @@ def _figure_lemma4(lem):
 
 
 def _figure_dimension(ev, ratios, steps: int):
-    import matplotlib
+    from heavytail_sim.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.8))
     styles = {"gclip_thm1": ("C3", "o", "-"), "gclip_cor1": ("C1", "D", "-"), "gclip_tuned": ("C3", "o", "--"),
@@ -277,15 +313,15 @@ def _figure_dimension(ev, ratios, steps: int):
     ax.set_title("error ratio vs ratio of upper bounds")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=7)
-    fig.suptitle(f"Global (GClip) vs coordinate-wise (CClip) clipping on f = ||x||²/2, independent heavy-tailed noise")
+    fig.suptitle("Global (GClip) vs coordinate-wise (CClip) clipping on f = ||x||²/2, independent heavy-tailed noise")
     fig.tight_layout(rect=(0, 0.1, 1, 0.94))
     return fig
 
 
-def finding(out: Path) -> str:
-    """One sentence from the tables in ``out``."""
-    fits = read_table(out, "exponents").set_index(["scaling", "method"])
-    rat = read_table(out, "ratios")
+def finding(tables: dict) -> str:
+    """One sentence from the tables."""
+    fits = tables["exponents"].set_index(["scaling", "method"])
+    rat = tables["ratios"]
     big = rat[(rat.scaling == "equal") & (rat.d == rat.d.max())].iloc[0]
 
     def exp(sc, m):
@@ -299,5 +335,13 @@ def finding(out: Path) -> str:
             f"factor d).")
 
 
+STUDY = Study(
+    name="dimension", help=HELP, description=DESCRIPTION, params=PARAMS, presets=PRESETS,
+    compute=compute, draw=draw, finding=finding, summary=summary, rules=(_cap_notice,), memory=_memory,
+    tables=(Table("lemma4"), Table("dimension"), Table("exponents"), Table("ratios")),
+    figures=("lemma4", "dimension"), weight=2)
+
 if __name__ == "__main__":
-    sys.exit(standalone(sys.modules[__name__]))
+    from heavytail_sim.cli import standalone
+
+    sys.exit(standalone(STUDY, prog="python -m experiments.dimension"))

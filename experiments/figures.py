@@ -1,8 +1,15 @@
-"""``heavytail-sim figures``: redraw every study's tables and figures from the result cache alone.
+"""heavytail-sim figures: redraw every study's figures from its saved tables, without computing anything.
 
-Each study is re-run with the cache of ``heavytail-sim reproduce`` in read-only mode: its expensive
-parts (simulations and cached study cells) come from the cache, so only tables and plots are made;
-a study with anything missing from the cache is reported, never recomputed.
+Each study's folder under the root holds the tables (CSV) a completed run wrote and its completion record
+(.done.json) with the configuration and the SHA-256 of every table. For each study, every table is checked
+(present, unchanged since it was written) before anything is drawn; then the figures are redrawn from the
+tables and the study's finding is printed. A study with a missing or changed table is reported and left
+untouched. The claim checks (--only check) are redrawn from claims.json: claims.md is rewritten from the
+saved results, the checks are not re-run.
+
+Examples:
+  heavytail-sim figures --quick
+  heavytail-sim figures --full --only rates,noise
 """
 from __future__ import annotations
 
@@ -11,9 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from heavytail_sim.cli import standalone
-
-HELP = "redraw all tables and figures from the cache of 'heavytail-sim reproduce' (no simulation)"
+HELP = "redraw all figures from the tables of 'heavytail-sim reproduce' (no simulation)"
 DESCRIPTION = __doc__
 
 
@@ -24,30 +29,37 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from experiments.reproduce import STUDIES, run_study, selected_studies
-    from heavytail_sim.cache import CacheMiss
+    from experiments.reproduce import CHECK, _studies, default_root, names, redraw_check, selected_studies, study_dir
     from heavytail_sim.errors import UsageError
+    from heavytail_sim.study import redraw
 
-    root = Path(args.out if args.out is not None else ("figures" if args.mode == "full" else "figures/quick"))
-    if not (root / ".cache").is_dir():
-        raise UsageError(f"no cache under {root}: run 'heavytail-sim reproduce --{args.mode}' first")
-    names = selected_studies(args.only, [n for n in STUDIES if n != "check"])
-    missing = []
-    for name in names:
+    chosen = selected_studies(args.only, names())
+    root = Path(args.out) if args.out is not None else default_root(args.mode)
+    if not root.is_dir():
+        raise UsageError(f"--out: no outputs under '{root}': run 'heavytail-sim reproduce --{args.mode}' first")
+    failed = []
+    for name in chosen:
         t0 = time.perf_counter()
         try:
-            run_study(name, args.mode, str(root), args.seed, force=False, read_only=True)
-        except CacheMiss:
-            missing.append(name)
-            print(f"{name:>12}: not fully cached, skipped")
+            if name == CHECK:
+                redraw_check(root)
+                print(f"{name:>12}: claims.md rewritten from claims.json")
+                continue
+            study = _studies()[name]
+            written, finding = redraw(study, study_dir(root, name))
+        except UsageError as exc:
+            failed.append(name)
+            print(f"{name:>12}: not redrawn: {exc}", file=sys.stderr)
             continue
-        print(f"{name:>12}: redrawn in {time.perf_counter() - t0:5.1f} s")
-    if missing:
-        print(f"heavytail-sim figures: not cached: {', '.join(missing)} "
+        print(f"{name:>12}: {len(written)} figures redrawn in {time.perf_counter() - t0:5.1f} s. {finding}")
+    if failed:
+        print(f"heavytail-sim figures: not redrawn: {', '.join(failed)} "
               f"(run 'heavytail-sim reproduce --{args.mode}')", file=sys.stderr)
         return 1
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(standalone(sys.modules[__name__]))
+    from heavytail_sim.cli import standalone
+
+    sys.exit(standalone(sys.modules[__name__], prog="python -m experiments.figures"))

@@ -19,33 +19,42 @@ from __future__ import annotations
 
 import math
 import sys
-from pathlib import Path
 
 import numpy as np
 
 from heavytail_sim.cache import cell
-from heavytail_sim.cli import standalone
-from heavytail_sim.study import (add_study_arguments, check_outputs, derive_seed, markdown_table,  # noqa: F401
-                                 read_table, resolve, write_table)
+from heavytail_sim.study import ConfigError, Int, Param, Study, Table, array_bytes, seed_for
 
 HELP = "Lower bound of seed 000 Thm 4: exact construction, Lemma 7, GClip/SGD/estimators vs eps^2/64"
-DESCRIPTION = HELP + ". Writes construction/lemma7/lower_bound/exponents tables (CSV + markdown) and two PNGs."
+DESCRIPTION = HELP + """.
+
+Writes construction/lemma7/lower_bound/exponents tables (CSV + markdown) and the figures
+lower_bound.png and lemma7.png.
+
+Examples:
+  heavytail-sim lower-bound --quick
+  heavytail-sim lower-bound --set k_max=100000 --set runs=1000 --out lb
+"""
 
 ALPHAS = (1.2, 1.5, 1.8, 2.0)
 SIM_METHODS = ("gclip", "sgd")            # run by the engine on the construction
 COUNT_METHODS = ("bayes", "mle")          # computed from the jump count
 METHOD_LABEL = {"gclip": "projected GClip (Thm 1)", "sgd": "projected SGD, eta=4/(k+1)",
                 "bayes": "posterior mean from count", "mle": "likelihood-ratio test from count"}
+LEMMA7_FIXED_EPS = 1.0 / 32.0
+LEMMA7_K_MAX = 10 ** 6
+PARAMS = {
+    "k_max": Param(Int(10, 2 ** 53), "largest number of oracle calls k of the simulated grid (it starts at 10)"),
+    "per_decade": Param(Int(1, 100), "grid points per decade of k"),
+    "runs": Param(Int(2, 10 ** 9), "runs per (alpha, k, nu) and method"),
+    "lemma7_per_decade": Param(Int(1, 100), f"grid points per decade of k for Lemma 7 (k up to {LEMMA7_K_MAX})"),
+    "n_boot": Param(Int(10, 10 ** 6), "bootstrap resamples of the exponent CIs"),
+}
 # quick: seconds on 2 cores; full: a few minutes
-CONFIGS = {
+PRESETS = {
     "quick": {"k_max": 10 ** 4, "per_decade": 2, "runs": 400, "lemma7_per_decade": 2, "n_boot": 300},
     "full": {"k_max": 10 ** 5, "per_decade": 3, "runs": 2000, "lemma7_per_decade": 4, "n_boot": 1000},
 }
-LEMMA7_FIXED_EPS = 1.0 / 32.0
-
-
-def add_arguments(parser) -> None:
-    add_study_arguments(parser, "lower_bound", backend=True)
 
 
 def k_grid(k_max: int, per_decade: int, k_min: int = 10) -> np.ndarray:
@@ -55,7 +64,7 @@ def k_grid(k_max: int, per_decade: int, k_min: int = 10) -> np.ndarray:
 
 
 @cell
-def construction_table(alphas=(1.1, 1.2, 1.35, 1.5, 1.65, 1.8, 1.9, 2.0), n_eps: int = 9):
+def construction_table(runner, alphas=(1.1, 1.2, 1.35, 1.5, 1.65, 1.8, 1.9, 2.0), n_eps: int = 9):
     """Exact checks of the oracle on [0, 1/2]: max |E g - grad f| and max E|g|^alpha per (alpha, eps)."""
     import pandas as pd
 
@@ -80,7 +89,7 @@ def construction_table(alphas=(1.1, 1.2, 1.35, 1.5, 1.65, 1.8, 1.9, 2.0), n_eps:
 
 
 @cell
-def lemma7_table(k_max: int, per_decade: int):
+def lemma7_table(runner, k_max: int, per_decade: int):
     """Optimal-test success probability vs Lemma 7's bound for eps = eps(k) and a fixed eps."""
     import pandas as pd
 
@@ -101,14 +110,13 @@ def lemma7_table(k_max: int, per_decade: int):
 
 
 @cell
-def simulate_errors(alpha: float, ks: np.ndarray, runs: int, seed: int, ai: int) -> dict:
+def simulate_errors(runner, alpha: float, ks: np.ndarray, runs: int, seed: int) -> dict:
     """Per-run nu-paired errors: ``out[method][c]`` is an array (runs,) of (e_nu0 + e_nu1)/2 at ks[c].
 
     Pairing run r of nu = 0 with run r of nu = 1 (independent streams) makes the pair average an i.i.d.
     sample whose mean is the nu-averaged error of Thm 4, so a bootstrap over pairs is valid.
     """
     from heavytail_sim.algorithms import Algorithm
-    from heavytail_sim.runner import simulate
     from heavytail_sim.lower_bound import construction_G, count_estimator_errors, eps_for_k
     from heavytail_sim.problems import lower_bound_instance
     from heavytail_sim.schedules import sgd_decreasing, theorem1
@@ -122,10 +130,10 @@ def simulate_errors(alpha: float, ks: np.ndarray, runs: int, seed: int, ai: int)
         per_nu = {m: [] for m in out}
         for nu in (0, 1):
             inst = lower_bound_instance(alpha, eps, nu)
-            s = derive_seed(seed, ai, c, nu)
+            s = seed_for(seed, "lower_bound.errors", alpha=alpha, k=k, nu=nu)
             for m in SIM_METHODS:  # same seed: both methods see the same oracle bits (paired comparison)
-                res = simulate(inst.problem, inst.noise, Algorithm(m), scheds[m], runs=runs, steps=k,
-                               seed=s, checkpoints=[k], keep_raw=True, progress=False)
+                res = runner.simulate(inst.problem, inst.noise, Algorithm(m), scheds[m], runs=runs, steps=k,
+                                      seed=s, checkpoints=[k], keep_raw=True)
                 per_nu[m].append(res.raw["f_avg"][-1])
             for m in COUNT_METHODS:
                 per_nu[m].append(count_estimator_errors(alpha, eps, k, nu, runs, s, estimator=m))
@@ -134,25 +142,32 @@ def simulate_errors(alpha: float, ks: np.ndarray, runs: int, seed: int, ai: int)
     return out
 
 
-def run(args) -> int:
+def _grid_has_points(cfg: dict) -> None:
+    if len(k_grid(cfg["k_max"], cfg["per_decade"])) < 2:
+        raise ConfigError("k_max", f"the k grid from 10 to k_max={cfg['k_max']} with per_decade={cfg['per_decade']} "
+                                   "has one point; an exponent needs two (raise k_max or per_decade)")
+
+
+def _memory(cfg: dict) -> dict:
+    # per (alpha, k): both nu, four methods, plus the engine's state of one simulation
+    n_k = len(k_grid(cfg["k_max"], cfg["per_decade"]))
+    return {"runs": array_bytes(cfg["runs"], 12 * n_k + 16)}
+
+
+def compute(cfg: dict, runner) -> dict:
+    """The four tables; simulations through ``runner``."""
     import pandas as pd
 
-    from heavytail_sim.io import save_figure
     from heavytail_sim.lower_bound import bayes_risk, construction_G, eps_for_k, lower_bound_value
     from heavytail_sim.rates import fit_exponent
 
-    cfg, out = resolve(args, CONFIGS, "lower_bound")
-    names = ("construction", "lemma7", "lower_bound", "exponents")
-    check_outputs(out, names, ("lower_bound.png", "lemma7.png"))
-
-    cons = construction_table()
-    lem = lemma7_table(10 ** 6, cfg["lemma7_per_decade"])
+    cons = construction_table(runner)
+    lem = lemma7_table(runner, LEMMA7_K_MAX, cfg["lemma7_per_decade"])
 
     ks = k_grid(cfg["k_max"], cfg["per_decade"])
-    rows, fits, raw_all = [], [], {}
-    for ai, a in enumerate(ALPHAS):
-        raw = simulate_errors(a, ks, cfg["runs"], args.seed, ai)
-        raw_all[a] = raw
+    rows, fits = [], []
+    for a in ALPHAS:
+        raw = simulate_errors(runner, a, ks, cfg["runs"], cfg["seed"])
         rate = -2 * (a - 1) / a  # seed 000, Thm 1 / Thm 4: error ~ k^(-2(alpha-1)/alpha)
         for c, k in enumerate(ks):
             eps = float(eps_for_k(a, k))
@@ -172,7 +187,7 @@ def run(args) -> int:
         for span in (math.log10(ks.max() / ks.min()) + 0.01, 2.0):
             for m in SIM_METHODS + COUNT_METHODS:
                 fit = fit_exponent(ks, raw[m], "mean", decades=span, n_boot=cfg["n_boot"],
-                                   seed=derive_seed(args.seed, ai, 99), paired=False)
+                                   seed=seed_for(cfg["seed"], "lower_bound.fit", alpha=a, method=m), paired=False)
                 fits.append({"alpha": a, "method": m, "exponent": fit.slope, "ci_low": fit.ci_low,
                              "ci_high": fit.ci_high, "theory": rate, "k_lo": int(fit.k_lo),
                              "k_hi": int(fit.k_hi), "n_points": fit.n_points})
@@ -181,42 +196,40 @@ def run(args) -> int:
         fits.append({"alpha": a, "method": "bayes_risk_exact", "exponent": slope, "ci_low": slope,
                      "ci_high": slope, "theory": rate, "k_lo": int(ks.min()), "k_hi": int(ks.max()),
                      "n_points": len(ks)})
-    table = pd.DataFrame(rows)
-    fit_df = pd.DataFrame(fits)
-
-    for name, frame in zip(names, (cons, lem, table, fit_df)):
-        write_table(frame, out, name)
-    save_figure(_figure_errors(table, ks), out / "lower_bound.png")
-    save_figure(_figure_lemma7(lem), out / "lemma7.png")
-
-    _report(cons, lem, table, fit_df)
-    print(f"wrote {', '.join(n + '.csv/.md' for n in names)}, lower_bound.png, lemma7.png to {out}")
-    return 0
+    return {"construction": cons, "lemma7": lem, "lower_bound": pd.DataFrame(rows), "exponents": pd.DataFrame(fits)}
 
 
-def _report(cons, lem, table, fit_df) -> None:
-    print(f"construction: unbiased to {cons.max_abs_bias.max():.2e}; max E|g|^alpha = "
+def draw(tables: dict, cfg: dict) -> dict:
+    """The two figures from the tables."""
+    return {"lower_bound": _figure_errors(tables["lower_bound"]), "lemma7": _figure_lemma7(tables["lemma7"])}
+
+
+def summary(tables: dict, cfg: dict) -> str:
+    """The console report of a run."""
+    cons, lem, table, fit_df = (tables[n] for n in ("construction", "lemma7", "lower_bound", "exponents"))
+    lines = []
+    lines.append(f"construction: unbiased to {cons.max_abs_bias.max():.2e}; max E|g|^alpha = "
           f"{cons.max_E_abs_g_alpha.max():.4f} (<= 1 on all {len(cons)} (alpha, eps) pairs: "
           f"{bool(cons.moment_bound_holds.all())})")
     l7 = lem[lem.eps_mode == "eps(k)"].groupby("alpha").agg(optimal=("optimal_success", "max"),
                                                             lemma7=("lemma7_bound", "max"),
                                                             proof_last_line=("proof_final_bound", "max"))
-    print("Lemma 7 at eps = eps(k) (max over k): optimal-test success vs bound")
-    print(l7.to_string(float_format=lambda v: f"{v:.4f}"))
-    print(f"Lemma 7 bound holds everywhere: {bool(lem.bound_holds.all())}")
+    lines.append("Lemma 7 at eps = eps(k) (max over k): optimal-test success vs bound")
+    lines.append(l7.to_string(float_format=lambda v: f"{v:.4f}"))
+    lines.append(f"Lemma 7 bound holds everywhere: {bool(lem.bound_holds.all())}")
     summ = table.groupby(["alpha", "method"]).ratio_to_lower_bound.agg(["min", "max"])
-    print("error / (eps^2/64), min and max over k:")
-    print(summ.to_string(float_format=lambda v: f"{v:.2f}"))
-    print("fitted exponents (mean error vs k, 95% bootstrap CI):")
-    print(fit_df[["alpha", "method", "k_lo", "k_hi", "exponent", "ci_low", "ci_high", "theory"]].to_string(
+    lines.append("error / (eps^2/64), min and max over k:")
+    lines.append(summ.to_string(float_format=lambda v: f"{v:.2f}"))
+    lines.append("fitted exponents (mean error vs k, 95% bootstrap CI):")
+    lines.append(fit_df[["alpha", "method", "k_lo", "k_hi", "exponent", "ci_low", "ci_high", "theory"]].to_string(
         index=False, float_format=lambda v: f"{v:.3f}"))
+    return "\n".join(lines)
 
 
-def _figure_errors(table, ks):
-    import matplotlib
+def _figure_errors(table):
+    from heavytail_sim.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, axes = plt.subplots(2, 2, figsize=(11, 8.5), sharex=True)
     styles = {"gclip": ("C3", "o"), "sgd": ("C0", "s"), "bayes": ("C2", "^"), "mle": ("C4", "v")}
@@ -245,10 +258,9 @@ def _figure_errors(table, ks):
 
 
 def _figure_lemma7(lem):
-    import matplotlib
+    from heavytail_sim.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.3), sharey=True)
     for ax, mode in zip(axes, ("eps(k)", "eps=1/32")):
@@ -275,10 +287,10 @@ def _figure_lemma7(lem):
     return fig
 
 
-def finding(out: Path) -> str:
-    """One sentence from the tables in ``out``."""
-    tab = read_table(out, "lower_bound")
-    fits = read_table(out, "exponents")
+def finding(tables: dict) -> str:
+    """One sentence from the tables."""
+    tab = tables["lower_bound"]
+    fits = tables["exponents"]
     g = fits[(fits.method == "gclip")]
     g = g[g.k_lo == g.k_lo.max()] if len(g) else g
     parts = ", ".join(f"{r.exponent:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}] vs {r.theory:.3f} (alpha={r.alpha:g})"
@@ -289,5 +301,13 @@ def finding(out: Path) -> str:
             f"exponents {parts}, so the upper and lower bounds meet in rate.")
 
 
+STUDY = Study(
+    name="lower-bound", help=HELP, description=DESCRIPTION, params=PARAMS, presets=PRESETS,
+    compute=compute, draw=draw, finding=finding, summary=summary, rules=(_grid_has_points,), memory=_memory,
+    tables=(Table("construction"), Table("lemma7"), Table("lower_bound"), Table("exponents")),
+    figures=("lower_bound", "lemma7"), weight=2)
+
 if __name__ == "__main__":
-    sys.exit(standalone(sys.modules[__name__]))
+    from heavytail_sim.cli import standalone
+
+    sys.exit(standalone(STUDY, prog="python -m experiments.lower_bound"))

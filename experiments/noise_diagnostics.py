@@ -9,21 +9,37 @@ Parts (CSV + markdown tables, PNG figures):
 """
 from __future__ import annotations
 
-import argparse
 import sys
-import time
-from pathlib import Path
 
 from heavytail_sim.cache import cell
-from heavytail_sim.cli import standalone
-from heavytail_sim.study import add_study_arguments, check_outputs, read_table, resolve, write_table
+from heavytail_sim.study import Int, ListOf, Param, Study, Table, array_bytes, seed_for
 
 HELP = "Gradient-noise diagnostics: noise norms, empirical variance vs n, tail-index estimators"
-DESCRIPTION = (HELP + " (seed 000 Fig 2, App H). Writes tables and PNG figures; estimator calibration on "
-               "synthetic alpha-stable and Pareto samples of known index.")
+DESCRIPTION = HELP + """ (seed 000 Fig 2, App H).
+
+Writes the variance_vs_n, variance_growth, estimator_calibration, estimators_on_noise and noise_norms
+tables and the figures fig2be_noise_norms.png, fig2cf_variance_vs_n.png and estimator_calibration.png;
+the estimators are calibrated on synthetic alpha-stable and Pareto samples of known index.
+
+Examples:
+  heavytail-sim noise --quick
+  heavytail-sim noise --set var_n=1000000 --set "calib_n=(1000, 100000)"
+"""
 
 ALPHAS = (0.5, 0.8, 1.0, 1.2, 1.5, 1.8, 2.0)
-CONFIGS = {
+MIN_ESTIMATOR_N = 64  # the block estimator's minimum sample size (heavytail_sim.tail_index)
+PARAMS = {
+    "var_n": Param(Int(10 ** 4, 10 ** 10), "noise vectors per variance stream (the slope is fitted over n >= 1000)"),
+    "var_d": Param(Int(1, 10 ** 4), "dimension of the variance streams"),
+    "var_reps": Param(Int(2, 10 ** 4), "independent variance streams (the slope's CI uses their spread)"),
+    "hist_d": Param(Int(1, 10 ** 4), "dimension of the noise vectors of the norm histograms and of the estimators"),
+    "hist_n": Param(Int(100, 10 ** 9), "noise vectors per norm histogram"),
+    "calib_n": Param(ListOf(Int(MIN_ESTIMATOR_N, 10 ** 9), increasing=True), "sample sizes of the calibration"),
+    "calib_reps": Param(Int(1, 10 ** 6), "calibration samples per (law, index, size)"),
+    "apply_n": Param(Int(MIN_ESTIMATOR_N, 10 ** 9), "noise vectors per estimate on simulated noise"),
+    "apply_reps": Param(Int(1, 10 ** 6), "estimates per law on simulated noise"),
+}
+PRESETS = {
     "quick": {"var_n": 10 ** 5, "var_d": 10, "var_reps": 4, "hist_d": 100, "hist_n": 20_000,
               "calib_n": (1_000, 10_000), "calib_reps": 20, "apply_n": 4_000, "apply_reps": 6},
     "full": {"var_n": 10 ** 7, "var_d": 10, "var_reps": 4, "hist_d": 100, "hist_n": 100_000,
@@ -32,9 +48,10 @@ CONFIGS = {
 VAR_LAWS = (("gaussian", 2.0), ("stable", 1.5), ("stable", 1.1))
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    add_study_arguments(p, "noise", quick_help="small sample sizes, about a minute (default)",
-                        full_help="the sizes used for figures/noise (10^7 samples for the variance curves)")
+def _memory(cfg: dict) -> dict:
+    return {"hist_n": array_bytes(cfg["hist_n"], 2 * cfg["hist_d"] + 4),
+            "apply_n": array_bytes(cfg["apply_reps"], cfg["apply_n"], 2 * cfg["hist_d"] + 4),
+            "calib_n": array_bytes(max(cfg["calib_n"]), 4), "var_reps": array_bytes(cfg["var_reps"], 1000)}
 
 
 def _label(kind, a):
@@ -42,7 +59,7 @@ def _label(kind, a):
 
 
 @cell
-def part_variance(cfg, seed):
+def part_variance(runner, cfg, seed):
     """Running empirical variance (trace of the sample covariance) of d-dim noise vectors, and norms."""
     import numpy as np
     import pandas as pd
@@ -53,8 +70,9 @@ def part_variance(cfg, seed):
     n = cfg["var_n"]
     chk = np.unique(np.geomspace(10, n, 8 * int(np.log10(n)) + 1).astype(np.int64))
     rows, fits, streams = [], [], {}
-    for i, (kind, a) in enumerate(VAR_LAWS):
-        s = noise_stream(NoiseModel(kind, a), cfg["var_d"], n, chk, keep=0, reps=cfg["var_reps"], seed=seed + i)
+    for kind, a in VAR_LAWS:
+        s = noise_stream(NoiseModel(kind, a), cfg["var_d"], n, chk, keep=0, reps=cfg["var_reps"],
+                         seed=seed_for(seed, "noise.variance", law=kind, alpha=a))
         streams[(kind, a)] = s
         for r in range(cfg["var_reps"]):
             for k, v in zip(chk, s["variance"][r]):
@@ -81,7 +99,7 @@ def part_variance(cfg, seed):
 
 
 @cell
-def part_calibration(cfg, seed):
+def part_calibration(runner, cfg, seed):
     """Bias and spread of both estimators on samples of known index."""
     import numpy as np
     import pandas as pd
@@ -90,12 +108,12 @@ def part_calibration(cfg, seed):
     from heavytail_sim.tail_index import block_alpha_median, hill_alpha
 
     rows = []
-    for li, kind in enumerate(("stable", "pareto")):
-        for ai, a in enumerate(ALPHAS):
+    for kind in ("stable", "pareto"):
+        for a in ALPHAS:
             for n in cfg["calib_n"]:
                 est = {"block": [], "hill": []}
                 for r in range(cfg["calib_reps"]):
-                    x = sample(kind, a, 1.0, n, seed=seed * 1_000_003 + 100_000 * li + 1000 * ai + r + 17 * n)
+                    x = sample(kind, a, 1.0, n, seed=seed_for(seed, "noise.calibration", law=kind, alpha=a, rep=r))
                     est["block"].append(block_alpha_median(x))
                     est["hill"].append(hill_alpha(x))
                 for name, v in est.items():
@@ -108,7 +126,7 @@ def part_calibration(cfg, seed):
 
 
 @cell
-def part_apply(cfg, seed):
+def part_apply(runner, cfg, seed):
     """Estimators on simulated gradient-noise vectors (i.i.d. coordinates of the package's noise laws)."""
     import numpy as np
     import pandas as pd
@@ -120,8 +138,9 @@ def part_apply(cfg, seed):
     d, n, reps = cfg["hist_d"], cfg["apply_n"], cfg["apply_reps"]
     laws = (("gaussian", 2.0), ("stable", 1.1), ("stable", 1.5), ("stable", 1.8), ("pareto", 1.5))
     rows = []
-    for i, (kind, a) in enumerate(laws):
-        s = noise_stream(NoiseModel(kind, a), d, n, [n], keep=n, reps=reps, seed=seed + 50 + i)
+    for kind, a in laws:
+        s = noise_stream(NoiseModel(kind, a), d, n, [n], keep=n, reps=reps,
+                         seed=seed_for(seed, "noise.apply", law=kind, alpha=a))
         res = {k: [] for k in ("coord_block", "coord_hill", "vector_block", "norm_scalar_block",
                                "norm_centred_block", "norm_hill")}
         for r in range(reps):
@@ -144,7 +163,7 @@ def part_apply(cfg, seed):
 # ---------------------------------------------------------------------------------------------- figures
 
 @cell
-def norm_sample(kind: str, a: float, d: int, n: int, seed: int):
+def norm_sample(runner, kind: str, a: float, d: int, n: int, seed: int):
     """Norms of n noise vectors of dimension d (the histogram data of seed 000 Fig 2 b, e)."""
     from heavytail_sim.diagnostics import noise_stream
     from heavytail_sim.noise import NoiseModel
@@ -152,48 +171,69 @@ def norm_sample(kind: str, a: float, d: int, n: int, seed: int):
     return noise_stream(NoiseModel(kind, a), d, n, [n], keep=n, seed=seed)["norms"][0]
 
 
-def fig_norms(cfg, seed, path):
-    import matplotlib.pyplot as plt
+def norm_histograms(runner, cfg: dict, seed: int):
+    """Histograms of ||xi|| / sqrt(d) per law of :data:`VAR_LAWS` (seed 000 Fig 2 b, e) and, for the
+    heavy-tailed laws, the anchor of the reference line of slope -(alpha+1) through the top 2% of norms."""
     import numpy as np
-
-    from heavytail_sim.diagnostics import noise_stream
-    from heavytail_sim.io import save_figure
-    from heavytail_sim.noise import NoiseModel
+    import pandas as pd
 
     d, n = cfg["hist_d"], cfg["hist_n"]
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.3))
-    for ax, (kind, a), i in zip(axes, VAR_LAWS, range(3)):
-        nr = norm_sample(kind, a, d, n, seed + 200 + i) / np.sqrt(d)
-        if kind == "gaussian":
-            ax.hist(nr, bins=100, density=True, color="C0", alpha=0.6, label="simulated")
-            from scipy import stats
+    hists, tails = [], []
+    for kind, a in VAR_LAWS:
+        nr = norm_sample(runner, kind, a, d, n, seed_for(seed, "noise.norms", law=kind, alpha=a)) / np.sqrt(d)
+        bins = 100 if kind == "gaussian" else np.geomspace(nr.min(), nr.max(), 100)
+        dens, edges = np.histogram(nr, bins=bins, density=True)
+        hists.append(pd.DataFrame({"law": _label(kind, a), "kind": kind, "alpha": a, "d": d, "n": n,
+                                   "bin_lo": edges[:-1], "bin_hi": edges[1:], "density": dens}))
+        if kind != "gaussian":
+            top = np.sort(nr)[-n // 50:]
+            tails.append({"law": _label(kind, a), "alpha": a, "x_from": top[0], "x_to": top[-1],
+                          "density_at_from": dens[np.searchsorted(edges, top[0]) - 1], "slope": -(a + 1)})
+    return pd.concat(hists, ignore_index=True), pd.DataFrame(tails)
 
-            g = np.linspace(nr.min(), nr.max(), 400)
+
+def fig_norms(hist, tail):
+    import numpy as np
+    from scipy import stats
+
+    from heavytail_sim.plotting import pyplot
+
+    plt = pyplot()
+    laws = list(dict.fromkeys(hist.law))
+    fig, axes = plt.subplots(1, len(laws), figsize=(16, 4.3))
+    for ax, law in zip(axes, laws):
+        h = hist[hist.law == law]
+        kind, d = h.kind.iloc[0], int(h.d.iloc[0])
+        edges = np.r_[h.bin_lo.to_numpy(), h.bin_hi.iloc[-1]]
+        if kind == "gaussian":
+            ax.stairs(h.density, edges, fill=True, color="C0", alpha=0.6, label="simulated")
+            g = np.linspace(edges[0], edges[-1], 400)
             # ||x||^2 ~ chi^2_d, so ||x||/sqrt(d) has density 2 d u f_chi2(d u^2)
             ax.plot(g, 2 * d * g * stats.chi2(d).pdf(d * g * g), "k-", label=r"$\chi_d/\sqrt{d}$ law")
             ax.set_xlabel(r"$\|\xi\| / \sqrt{d}$")
         else:
-            bins = np.geomspace(nr.min(), nr.max(), 100)
-            ax.hist(nr, bins=bins, density=True, color="C1", alpha=0.6, label="simulated")
+            ax.stairs(h.density, edges, fill=True, color="C1", alpha=0.6, label="simulated")
             ax.set_xscale("log")
             ax.set_yscale("log")
-            top = np.sort(nr)[-n // 50:]
-            ax.plot(top, top ** (-a - 1) * (top[0] ** (a + 1)) * np.histogram(nr, bins=bins, density=True)[0]
-                    [np.searchsorted(bins, top[0]) - 1], "k--", label=rf"slope $-(\alpha+1) = {-(a + 1):g}$")
+            t = tail[tail.law == law].iloc[0]
+            x = np.geomspace(t.x_from, t.x_to, 50)
+            ax.plot(x, (x / t.x_from) ** t.slope * t.density_at_from, "k--",
+                    label=rf"slope $-(\alpha+1) = {t.slope:g}$")
             ax.set_xlabel(r"$\|\xi\| / \sqrt{d}$ (log scale)")
         ax.set_ylabel("density")
-        ax.set_title(f"{_label(kind, a)}, d = {d}")
+        ax.set_title(f"{law}, d = {d}")
         ax.legend(fontsize=8)
     fig.suptitle("Seed 000 Fig 2 (b, e): norm of the noise vector, concentrated vs heavy-tailed")
     fig.tight_layout()
-    save_figure(fig, path)
+    return fig
 
 
-def fig_variance(rows, fits, path):
-    import matplotlib.pyplot as plt
+def fig_variance(rows, fits):
     import numpy as np
 
-    from heavytail_sim.io import save_figure
+    from heavytail_sim.plotting import pyplot
+
+    plt = pyplot()
 
     laws = list(fits.law)
     fig, axes = plt.subplots(1, len(laws), figsize=(5.5 * len(laws), 4.3))
@@ -213,14 +253,15 @@ def fig_variance(rows, fits, path):
         ax.legend(fontsize=7)
     fig.suptitle(f"Seed 000 Fig 2 (c, f): empirical variance vs sample size, d = {int(fits.d.iloc[0])}")
     fig.tight_layout()
-    save_figure(fig, path)
+    return fig
 
 
-def fig_calibration(calib, path):
-    import matplotlib.pyplot as plt
+def fig_calibration(calib):
     import numpy as np
 
-    from heavytail_sim.io import save_figure
+    from heavytail_sim.plotting import pyplot
+
+    plt = pyplot()
 
     nmax = calib.n.max()
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), sharey=True)
@@ -242,42 +283,42 @@ def fig_calibration(calib, path):
         ax.legend(fontsize=8)
     fig.suptitle("Tail-index estimators on synthetic samples of known index")
     fig.tight_layout()
-    save_figure(fig, path)
+    return fig
 
 
-def run(args) -> int:
-    cfg, out = resolve(args, CONFIGS, "noise")
-    names = ["variance_vs_n", "variance_growth", "estimator_calibration", "estimators_on_noise"]
-    figs = ["fig2be_noise_norms", "fig2cf_variance_vs_n", "estimator_calibration"]
-    check_outputs(out, names, [f"{f}.png" for f in figs])
+def compute(cfg: dict, runner) -> dict:
+    """The tables of the four parts (and the norm histograms of part 1)."""
+    seed = cfg["seed"]
+    rows, fits = part_variance(runner, cfg, seed)
+    hist, tail = norm_histograms(runner, cfg, seed)
+    return {"variance_vs_n": rows, "variance_growth": fits,
+            "estimator_calibration": part_calibration(runner, cfg, seed),
+            "estimators_on_noise": part_apply(runner, cfg, seed), "noise_norms": hist, "noise_norms_tail": tail}
 
-    import matplotlib
-    matplotlib.use("Agg")
 
-    t0 = time.perf_counter()
-    rows, fits = part_variance(cfg, args.seed)
-    calib = part_calibration(cfg, args.seed)
-    applied = part_apply(cfg, args.seed)
-    for frame, name in zip([rows, fits, calib, applied], names):
-        write_table(frame, out, name)
-    fig_norms(cfg, args.seed, out / "fig2be_noise_norms.png")
-    fig_variance(rows, fits, out / "fig2cf_variance_vs_n.png")
-    fig_calibration(calib, out / "estimator_calibration.png")
+def draw(tables: dict, cfg: dict) -> dict:
+    """The three figures from the tables."""
+    return {"fig2be_noise_norms": fig_norms(tables["noise_norms"], tables["noise_norms_tail"]),
+            "fig2cf_variance_vs_n": fig_variance(tables["variance_vs_n"], tables["variance_growth"]),
+            "estimator_calibration": fig_calibration(tables["estimator_calibration"])}
+
+
+def summary(tables: dict, cfg: dict) -> str:
+    """The console report of a run."""
+    fits, calib, applied = tables["variance_growth"], tables["estimator_calibration"], tables["estimators_on_noise"]
     fmt = lambda v: f"{v:.3g}"  # noqa: E731
-    print(fits[["law", "growth_exponent_mean", "growth_exponent_ci95", "growth_exponent_theory",
-                "ratio_last_to_n_over_10_min", "ratio_last_to_n_over_10_max"]].to_string(index=False, float_format=fmt))
     big = calib[calib.n == calib.n.max()]
-    print(big.pivot_table(index=["law", "alpha"], columns="estimator", values="median").to_string(float_format=fmt))
-    print(applied.pivot_table(index="law", columns="estimate", values="median", sort=False)
-          .to_string(float_format=fmt))
-    print(f"wrote {len(names)} tables and {len(figs)} figures to {out} in {time.perf_counter() - t0:.1f} s")
-    return 0
+    return "\n".join([
+        fits[["law", "growth_exponent_mean", "growth_exponent_ci95", "growth_exponent_theory",
+              "ratio_last_to_n_over_10_min", "ratio_last_to_n_over_10_max"]].to_string(index=False, float_format=fmt),
+        big.pivot_table(index=["law", "alpha"], columns="estimator", values="median").to_string(float_format=fmt),
+        applied.pivot_table(index="law", columns="estimate", values="median", sort=False).to_string(float_format=fmt)])
 
 
-def finding(out: Path) -> str:
-    """One sentence from the tables in ``out``."""
-    g = read_table(out, "variance_growth").set_index("law")
-    ap = read_table(out, "estimators_on_noise")
+def finding(tables: dict) -> str:
+    """One sentence from the tables."""
+    g = tables["variance_growth"].set_index("law")
+    ap = tables["estimators_on_noise"]
     s15 = g.loc["stable alpha=1.5"]
     vec = ap[(ap.estimate == "vector_block")].set_index("law")["median"]
     norm = ap[(ap.estimate == "norm_scalar_block")].set_index("law")["median"]
@@ -289,5 +330,15 @@ def finding(out: Path) -> str:
             f"about 1 whatever the law ({', '.join(f'{v:.2f}' for v in norm.values)}).")
 
 
+STUDY = Study(
+    name="noise", help=HELP, description=DESCRIPTION, params=PARAMS, presets=PRESETS,
+    compute=compute, draw=draw, finding=finding, summary=summary, memory=_memory, backend=False,
+    tables=(Table("variance_vs_n"), Table("variance_growth"), Table("estimator_calibration"),
+            Table("estimators_on_noise"), Table("noise_norms", markdown=False),
+            Table("noise_norms_tail", markdown=False)),
+    figures=("fig2be_noise_norms", "fig2cf_variance_vs_n", "estimator_calibration"), weight=2)
+
 if __name__ == "__main__":
-    sys.exit(standalone(sys.modules[__name__]))
+    from heavytail_sim.cli import standalone
+
+    sys.exit(standalone(STUDY, prog="python -m experiments.noise_diagnostics"))

@@ -1,13 +1,21 @@
-"""``heavytail-sim reproduce``: every study and the claim checks, one cache, one progress bar, one report.
+"""heavytail-sim reproduce: every study and the claim checks, one cache, one progress bar, one report.
 
-Each study runs with the simulation cache on (``<out>/.cache``): every finished simulation is stored
-atomically under a key of its full configuration, so an interrupted run (Ctrl-C, a killed process)
-resumes where it stopped, and a study whose outputs are complete for the same configuration is skipped
-altogether (marker ``.done.json`` in its directory). ``--force`` recomputes everything.
+Each study runs with the simulation cache on (<out>/.cache): every finished simulation and study cell
+is stored atomically under a key of its full configuration, so an interrupted run (Ctrl-C, a killed
+process) resumes where it stopped, and a study whose outputs are complete and intact for the same
+configuration is skipped altogether (its completion record .done.json). --force recomputes everything.
 
 Studies run one after another in this process by default (each simulation is already parallel over
-runs on all cores); ``--jobs N`` runs N studies at once in local processes, and ``--scheduler ADDRESS``
-sends them to a Dask distributed scheduler (workers must see the same file system for the cache).
+runs on all cores); --jobs N runs N studies at once in local processes, and --scheduler ADDRESS sends
+them to a Dask distributed scheduler (workers must see the same file system for the cache).
+
+Writes <out>/<study>/ for each study, <out>/claims.md and claims.json (the claim checks), and
+<out>/REPORT.md (every study's finding, command, tables and figures).
+
+Examples:
+  heavytail-sim reproduce --quick
+  heavytail-sim reproduce --full --only rates,lower-bound --jobs 2
+  heavytail-sim reproduce --quick --scheduler tcp://10.0.0.5:8786
 """
 from __future__ import annotations
 
@@ -16,129 +24,196 @@ import contextlib
 import io
 import sys
 import time
+import traceback
 from pathlib import Path
-
-from heavytail_sim.cli import standalone
 
 HELP = "run every study and the claim checks (cached, resumable) and write figures/REPORT.md"
 DESCRIPTION = __doc__
+CHECK = "check"
+CHECK_WEIGHT = 1  # share of the run time of the claim checks (weights the progress bar only)
 
-# study name -> (module, expected share of the run time, used only to weight the progress bar)
-STUDIES = {
-    "check": ("proofs_check.cli", 1),
-    "rates": ("experiments.rates", 6),
-    "lower-bound": ("experiments.lower_bound", 2),
-    "dimension": ("experiments.dimension", 2),
-    "acclip": ("experiments.acclip", 2),
-    "update-dist": ("experiments.update_dist", 2),
-    "noise": ("experiments.noise_diagnostics", 2),
-}
+
+def _studies() -> dict:
+    from experiments.registry import STUDIES
+
+    return STUDIES
+
+
+def names() -> list[str]:
+    """Every name ``--only`` accepts: the claim checks, then the studies in registry order."""
+    return [CHECK, *_studies()]
 
 
 def add_root_arguments(p: argparse.ArgumentParser, quick_help: str, full_help: str) -> None:
-    """--quick/--full, --out ROOT, --seed and --only, shared with ``heavytail-sim figures``."""
+    """--quick/--full, --out ROOT and --only, shared with ``heavytail-sim figures``."""
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--quick", dest="mode", action="store_const", const="quick", help=quick_help)
     mode.add_argument("--full", dest="mode", action="store_const", const="full", help=full_help)
     p.set_defaults(mode="quick")
     p.add_argument("--out", default=None, metavar="DIR",
                    help="root of the outputs (default figures with --full, figures/quick with --quick)")
-    p.add_argument("--seed", type=int, default=0, help="master seed passed to every study (default 0)")
     p.add_argument("--only", default=None, metavar="NAMES",
-                   help=f"comma-separated subset of: {', '.join(STUDIES)}")
+                   help=f"comma-separated subset of: {', '.join(names())}")
 
 
 def selected_studies(only: str | None, default: list[str]) -> list[str]:
-    """The studies named by ``--only`` (all of ``default`` without it); UsageError for unknown names."""
+    """The names given by ``--only`` (all of ``default`` without it); UsageError for unknown names."""
     from heavytail_sim.errors import UsageError
 
-    names = default if only is None else [n.strip() for n in only.split(",") if n.strip()]
-    unknown = [n for n in names if n not in STUDIES]
-    if unknown or not names:
+    chosen = default if only is None else [n.strip() for n in only.split(",") if n.strip()]
+    unknown = [n for n in chosen if n not in names()]
+    if unknown or not chosen:
         raise UsageError(f"--only: unknown study {', '.join(unknown) or '(none given)'} "
-                         f"(choose from {', '.join(STUDIES)})")
-    return names
+                         f"(choose from {', '.join(names())})")
+    return list(dict.fromkeys(chosen))
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    add_root_arguments(p, "every study in its quick mode (default; about 10 minutes on 2 cores)",
+    from heavytail_sim.study import DEFAULT_SEED
+
+    add_root_arguments(p, "every study in its quick mode (default; about 6 minutes on 2 cores)",
                        "every study in its full mode: the committed figures")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                   help=f"master seed passed to every study, >= 0 (default {DEFAULT_SEED})")
     p.add_argument("--jobs", type=int, default=1, help="studies run at once in local processes (default 1)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="Dask distributed scheduler address, e.g. tcp://host:8786 (needs heavytail-sim[dask])")
     p.add_argument("--force", action="store_true", help="ignore the cache and recompute everything")
 
 
+def default_root(mode: str) -> Path:
+    return Path("figures") if mode == "full" else Path("figures") / "quick"
+
+
 def study_dir(root: Path, name: str) -> Path:
     # the claim checks write claims.md at the root, next to REPORT.md (figures/claims.md)
-    return root if name == "check" else root / name.replace("-", "_")
+    return Path(root) if name == CHECK else Path(root) / _studies()[name].folder
 
 
-def study_argv(name: str, mode: str, out: Path, seed: int) -> list[str]:
-    if name == "check":
-        return ["--out", str(out)]
-    return [f"--{mode}", "--out", str(out), "--seed", str(seed)]
+def run_study(name: str, mode: str, root: str, seed: int, force: bool) -> dict:
+    """Run one study (or the claim checks) with the cache on; its name, status, wall time and cache counts.
 
-
-def run_study(name: str, mode: str, root: str, seed: int, force: bool, read_only: bool = False) -> dict:
-    """Run one study with the cache on; returns its name, status, wall time and cache counts.
-
-    A study whose directory holds a completion record for the same configuration (written by any
-    earlier successful run, standalone or from here) is not run again unless ``force``. With
-    ``read_only`` the study is re-run from the cache alone (tables and figures redrawn; a missing entry
-    raises :class:`heavytail_sim.cache.CacheMiss`) and its completion record is left as it was.
+    A study whose folder holds a completion record for the same configuration, with every table intact
+    (written by any earlier successful run, standalone or from here), is not run again unless ``force``.
+    The study's own output (tables, notices, progress) goes to ``<folder>/<name>.log``.
     """
-    import importlib
-
-    from heavytail_sim import cache
-    from heavytail_sim.cache import ResultCache, config_key
-    from heavytail_sim.cli import OneLineParser
+    from heavytail_sim.cache import ResultCache
     from heavytail_sim.io import ensure_dir, write_text
-    from heavytail_sim.progress import silenced
-    from heavytail_sim.study import completed, identity, mark_completed
+    from heavytail_sim.runner import Runner
+    from heavytail_sim.study import command_line, completed, execute
 
+    if name == CHECK:
+        return _run_check(Path(root), mode, force)
+    study = _studies()[name]
     out = ensure_dir(study_dir(Path(root), name))
-    mod = importlib.import_module(STUDIES[name][0])
-    key = config_key(identity(name, mode, seed, getattr(mod, "CONFIGS", {}).get(mode, {})))
-    done = None if (force or read_only) else completed(out, key)
+    cfg, notices = study.configure(mode, (), seed)
+    key = study.key(mode, cfg)
+    done = None if force else completed(out, key)
     if done is not None:
         return {**done, "study": name, "status": "cached"}
-    parser = OneLineParser(prog=f"heavytail-sim {name}")
-    mod.add_arguments(parser)
-    argv = study_argv(name, mode, out, seed)
-    args = parser.parse_args(argv)
-    store = ResultCache(Path(root) / ".cache", force=force, read_only=read_only)
+    store = ResultCache(Path(root) / ".cache", force=force)
+    runner = Runner(cache=store, progress=False)
+    command = command_line(study, mode, seed, out)
     log = io.StringIO()
     t0 = time.perf_counter()
-    # the study's own output (tables, progress lines) goes to its log: one progress display overall
-    with cache.using(store), silenced(), contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-        code = int(mod.run(args) or 0)
+    status = "ran"
+    record = {"study": name, "key": key, "command": command}
+    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        for note in notices:
+            print(f"notice: {note}")
+        try:
+            record = execute(study, mode, cfg, out, runner, command)
+        except Exception:  # one study's failure is recorded in its log; the others still run
+            traceback.print_exc()
+            status = "failed"
+    write_text(out / f"{study.folder}.log", log.getvalue())
+    return {**record, "study": name, "status": status, "wall": time.perf_counter() - t0, "hits": store.hits,
+            "misses": store.misses}
+
+
+def _run_check(root: Path, mode: str, force: bool) -> dict:
+    """The claim checks (``heavytail-sim check --out ROOT``), with claims.md saved in claims.json so that
+    ``heavytail-sim figures --only check`` can redraw it without re-running them."""
+    import hashlib
+    import json
+
+    from proofs_check import cli as check
+
+    from heavytail_sim import __version__
+    from heavytail_sim.cache import config_key
+    from heavytail_sim.cli import OneLineParser
+    from heavytail_sim.io import ensure_dir, write_text
+    from heavytail_sim.study import completed, read_record
+
+    out = ensure_dir(root)
+    key = config_key({"study": CHECK, "mode": mode, "version": __version__})
+    done = None if force else completed(out, key)
+    if done is not None and (root / "claims.json").exists():
+        return {**done, "study": CHECK, "status": "cached"}
+    parser = OneLineParser(prog="heavytail-sim check")
+    check.add_arguments(parser)
+    argv = ["--out", str(out)]
+    log = io.StringIO()
+    t0 = time.perf_counter()
+    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        try:
+            code = int(check.run(parser.parse_args(argv)) or 0)
+        except Exception:
+            traceback.print_exc()
+            code = 1
     wall = time.perf_counter() - t0
-    write_text(out / f"{name.replace('-', '_')}.log", log.getvalue())
-    record = {"study": name, "key": key, "code": code, "wall": wall, "hits": store.hits, "misses": store.misses,
-              "command": "heavytail-sim " + " ".join([name] + argv)}
-    if code == 0 and not read_only:
-        mark_completed(out, record)
+    write_text(out / "check.log", log.getvalue())
+    command = "heavytail-sim check " + " ".join(argv)
+    record = {"study": CHECK, "key": key, "code": code, "wall": wall, "hits": 0, "misses": 0, "command": command}
+    if code == 0:
+        text = (out / "claims.md").read_text(encoding="utf-8")
+        write_text(out / "claims.json", json.dumps({"claims_md": text, "sha256": hashlib.sha256(
+            text.encode()).hexdigest(), "command": command, "version": __version__}, indent=1))
+        previous = read_record(out) or {}
+        write_text(out / ".done.json", json.dumps({**previous, **record, "tables": {}}, indent=1))
     return {**record, "status": "ran" if code == 0 else "failed"}
 
 
-def _finding(name: str, out: Path) -> str:
-    import importlib
+def redraw_check(root: Path) -> Path:
+    """Rewrite ``claims.md`` from ``claims.json`` (saved by :func:`run_study`), its checksum verified first."""
+    import hashlib
+    import json
 
-    mod = importlib.import_module(STUDIES[name][0])
-    fn = getattr(mod, "finding", None)
-    if fn is None:
-        return ""
+    from heavytail_sim.errors import UsageError
+    from heavytail_sim.io import write_text
+
     try:
-        return fn(out)
-    except (OSError, KeyError, ValueError) as exc:  # a missing or malformed table: say so in the report
+        saved = json.loads((Path(root) / "claims.json").read_text(encoding="utf-8"))
+        text = saved["claims_md"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UsageError(f"check: no saved claim results in '{root}/claims.json' (run 'heavytail-sim reproduce "
+                         "--only check' first)") from None
+    if hashlib.sha256(text.encode()).hexdigest() != saved.get("sha256"):
+        raise UsageError(f"check: '{root}/claims.json' was changed since it was written")
+    return write_text(Path(root) / "claims.md", text)
+
+
+def study_finding(name: str, root: Path) -> str:
+    """The finding of one study from its saved outputs ("(finding unavailable: why)" when they are not usable)."""
+    from heavytail_sim.errors import UsageError
+
+    out = study_dir(root, name)
+    try:
+        if name == CHECK:
+            from proofs_check import cli as check
+
+            return check.finding(out)
+        from heavytail_sim.study import load_tables
+
+        study = _studies()[name]
+        tables, _ = load_tables(study, out)
+        return study.finding(tables)
+    except (OSError, KeyError, ValueError, IndexError, UsageError) as exc:  # missing or malformed tables
         return f"(finding unavailable: {exc})"
 
 
 def write_report(root: Path, records: list[dict], mode: str, seed: int, total: float) -> Path:
     """``REPORT.md`` at ``root``: per study its finding, command, seed, version, wall time, tables, figures."""
-    import importlib
-
     from heavytail_sim import __version__
     from heavytail_sim.io import write_text
 
@@ -148,28 +223,31 @@ def write_report(root: Path, records: list[dict], mode: str, seed: int, total: f
     for rec in records:
         name = rec["study"]
         out = study_dir(root, name)
-        mod = importlib.import_module(STUDIES[name][0])
-        lines += [f"## {name}", "", mod.HELP, ""]
-        finding = _finding(name, out)
+        if name == CHECK:
+            from proofs_check import cli as check
+
+            help_text = check.HELP
+        else:
+            help_text = _studies()[name].help
+        lines += [f"## {name}", "", help_text, ""]
+        finding = study_finding(name, root)
         if finding:
             lines += [f"**Finding.** {finding}", ""]
         lines += [f"- command: `{rec['command']}`", f"- seed: {seed}; package version: {__version__}",
                   f"- wall time: {rec['wall']:.1f} s ({rec['status']}; simulation cache: {rec['hits']} hits, "
                   f"{rec['misses']} computed)", ""]
-        tables = sorted(out.glob("*.md")) if name != "check" else [out / "claims.md"]
-        for t in tables:
-            if t.name in ("REPORT.md", "README.md") or not t.exists():
-                continue
+        if name == CHECK:
+            if (out / "claims.md").exists():
+                lines += ["Full evidence and errata: [claims.md](claims.md)", ""]
+            continue
+        for t in sorted(out.glob("*.md")):
             rel = t.relative_to(root)
-            if name == "check":
-                lines += [f"Full evidence and errata: [{rel}]({rel})", ""]
-                continue
             text = t.read_text()
             if text.count("\n") > 40:  # long tables are linked, not inlined
                 lines += [f"Table: [{rel}]({rel})", ""]
             else:
                 lines += [f"Table `{rel}`:", "", text.strip(), ""]
-        for fig in sorted(out.glob("*.png")) if name != "check" else []:
+        for fig in sorted(out.glob("*.png")):
             rel = fig.relative_to(root)
             lines += [f"![{fig.stem}]({rel})", ""]
     return write_text(root / "REPORT.md", "\n".join(lines))
@@ -206,8 +284,8 @@ def update_readme(root: Path, readme: Path) -> None:
              f"Generated by `heavytail-sim reproduce --full` from `{root}/`; the full report with every table and "
              f"figure is [`{root}/REPORT.md`]({root}/REPORT.md), the claim checks and errata are in "
              f"[`{root}/claims.md`]({root}/claims.md).", ""]
-    for name in STUDIES:
-        finding = _finding(name, study_dir(root, name))
+    for name in names():
+        finding = study_finding(name, root)
         if finding:
             lines.append(f"- **{name}**: {finding}")
     table = _rates_summary(root)
@@ -225,33 +303,53 @@ def update_readme(root: Path, readme: Path) -> None:
     write_text(readme, head + "<!-- results:start -->\n" + "\n".join(lines) + "\n<!-- results:end -->" + tail)
 
 
+def _check_options(args: argparse.Namespace) -> list[str]:
+    """Every option checked before anything is created; the selected study names."""
+    from heavytail_sim.errors import UsageError
+    from heavytail_sim.study import check_seed
+
+    chosen = selected_studies(args.only, names())
+    check_seed(args.seed)
+    if isinstance(args.jobs, bool) or not isinstance(args.jobs, int) or args.jobs < 1:
+        raise UsageError(f"--jobs: must be an integer >= 1, got {args.jobs}")
+    if args.scheduler is not None and not str(args.scheduler).strip():
+        raise UsageError("--scheduler: give an address such as tcp://host:8786")
+    for name in chosen:  # every preset is valid with this seed (memory estimates included)
+        if name != CHECK:
+            _studies()[name].configure(args.mode, (), args.seed)
+    return chosen
+
+
 def run(args: argparse.Namespace) -> int:
-    from heavytail_sim.io import ensure_dir
+    from heavytail_sim.io import output_dir
     from heavytail_sim.progress import Progress
     from heavytail_sim.sweep import run_tasks
 
-    names = selected_studies(args.only, list(STUDIES))
-    root = ensure_dir(args.out if args.out is not None else ("figures" if args.mode == "full" else "figures/quick"))
-    tasks = [(run_study, {"name": n, "mode": args.mode, "root": str(root), "seed": args.seed, "force": args.force})
-             for n in names]
-    weights = [STUDIES[n][1] for n in names]
+    chosen = _check_options(args)
+    root_arg = Path(args.out) if args.out is not None else default_root(args.mode)
+    weights = [CHECK_WEIGHT if n == CHECK else _studies()[n].weight for n in chosen]
     t0 = time.perf_counter()
-    with Progress(sum(weights), f"reproduce ({args.mode})") as bar:
-        def done(i, rec):
-            bar.update(weights[i])
-            print(f"{rec['study']:>12}: {rec['status']:>6} in {rec['wall']:7.1f} s "
-                  f"(cache {rec['hits']} hits, {rec['misses']} computed)", flush=True)
+    with output_dir(root_arg, "--out") as root:
+        tasks = [(run_study, {"name": n, "mode": args.mode, "root": str(root), "seed": args.seed,
+                              "force": args.force}) for n in chosen]
+        with Progress(sum(weights), f"reproduce ({args.mode})") as bar:
+            def done(i, rec):
+                bar.update(weights[i])
+                print(f"{rec['study']:>12}: {rec['status']:>6} in {rec['wall']:7.1f} s "
+                      f"(cache {rec['hits']} hits, {rec['misses']} computed)", flush=True)
 
-        records = run_tasks(tasks, jobs=args.jobs, scheduler=args.scheduler, on_done=done)
+            records = run_tasks(tasks, jobs=args.jobs, scheduler=args.scheduler, on_done=done)
     report = write_report(root, records, args.mode, args.seed, time.perf_counter() - t0)
     readme = Path("README.md")
     if args.mode == "full" and args.only is None and readme.exists() and "<!-- results:start -->" in readme.read_text():
         update_readme(root, readme)
         print("updated the results section of README.md")
     failed = [r["study"] for r in records if r["status"] == "failed"]
-    print(f"wrote {report}" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    print(f"wrote {report}" + (f"; failed: {', '.join(failed)} (see their .log files)" if failed else ""))
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(standalone(sys.modules[__name__]))
+    from heavytail_sim.cli import standalone
+
+    sys.exit(standalone(sys.modules[__name__], prog="python -m experiments.reproduce"))

@@ -7,32 +7,53 @@ Parts (each a CSV + markdown table; figures named after the seed's figures they 
 """
 from __future__ import annotations
 
-import argparse
 import sys
-import time
-from pathlib import Path
 
 from heavytail_sim.cache import cell
-from heavytail_sim.cli import standalone
-from heavytail_sim.study import add_study_arguments, check_outputs, read_table, resolve, write_table
+from heavytail_sim.study import Int, Param, Study, Table, array_bytes, seed_for
 
 HELP = "Distribution of Adam/RMSProp updates vs seed 002's theory (KS, Cor 1-2, modes, skew)"
-DESCRIPTION = (HELP + ". Simulates many independent coordinates with the numba update simulator and "
-               "writes tables and PNG figures (seed 002 Figs 1, 3, 5, 6, 7).")
+DESCRIPTION = HELP + """.
+
+Simulates many independent coordinates with the numba update simulator and writes tables (CSV +
+markdown) and the figures of seed 002 Figs 1, 3, 5, 6 and 7 (histograms saved as tables too, so the
+figures can be redrawn).
+
+Examples:
+  heavytail-sim update-dist --quick
+  heavytail-sim update-dist --set runs_a=200000 --out ud
+"""
 
 M_VALUES = (2, 3, 5, 10, 50, 200)
 BETAS = (0.9, 0.99, 0.999)
 SHOW_T = (2, 3, 5, 10, 20, 50)
-
-CONFIGS = {  # coordinates simulated per scenario
+SEC6_STEPS = 200
+# Sec 6 figures: scenarios, histogram range, steps shown, log y axis, title
+SEC6_FIGURES = {
+    "fig5_time_varying_scale": (("increasing N(0,t^2)", "decreasing N(0,1/t^2)"), (-4.5, 4.5), SHOW_T, False,
+                                "Seed 002 Fig 5: time-varying gradient scale"),
+    "fig6_nonzero_mean": (("mean N(-1,1)", "mean N(-t,1)"), (-4.5, 4.5), SHOW_T, False,
+                          r"Seed 002 Fig 6: non-zero gradient mean ($\Delta\theta = -g/\sqrt{\cdot}$, so mass sits at > 0)"),
+    "fig7_cauchy": (("Cauchy(0,1)",), (-7.5, 7.5), (2, 3, 5, 10, 50), True, "Seed 002 Fig 7: Cauchy gradients"),
+}
+MIN_RUNS = 100  # coordinates per sample: KS tests and KDE modes need a few dozen at least
+MIN_RUNS_SEC6 = 200  # Sec 6's skewness is batched over 20 batches of at least 10 coordinates (diagnostics.skewness)
+PARAMS = {  # coordinates simulated per scenario
+    "runs_a": Param(Int(MIN_RUNS, 10 ** 10), "coordinates of the simple-average model (Thm 1, Cor 1-2)"),
+    "runs_curve": Param(Int(MIN_RUNS, 10 ** 10), "coordinates per m of the variance curves (Fig 3)"),
+    "runs_b": Param(Int(MIN_RUNS, 10 ** 10), "coordinates per beta of Adam's exponential average"),
+    "runs_c": Param(Int(MIN_RUNS_SEC6, 10 ** 10), "coordinates per Sec 6 scenario"),
+}
+PRESETS = {
     "quick": {"runs_a": 40_000, "runs_curve": 20_000, "runs_b": 10_000, "runs_c": 40_000},
     "full": {"runs_a": 1_000_000, "runs_curve": 200_000, "runs_b": 200_000, "runs_c": 400_000},
 }
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    add_study_arguments(p, "update_dist", quick_help="small sample sizes, about a minute (default)",
-                        full_help="the sizes used for figures/update_dist (several minutes)")
+def _memory(cfg: dict) -> dict:
+    # the kept updates (recorded steps x coordinates) plus the simulator's state and the statistics' copies
+    return {"runs_a": array_bytes(cfg["runs_a"], len(M_VALUES) + 12), "runs_curve": array_bytes(cfg["runs_curve"], 48),
+            "runs_b": array_bytes(cfg["runs_b"], 40), "runs_c": array_bytes(cfg["runs_c"], 6 * 23 + 12)}
 
 
 def _var_ci(x):
@@ -45,7 +66,7 @@ def _var_ci(x):
 
 
 @cell
-def part_a(cfg, seed, gauss):
+def part_a(runner, cfg, seed, gauss):
     """Simple-average model: KS against Thm 1, Cor 1 and Cor 2, modes."""
     import numpy as np
     import pandas as pd
@@ -54,7 +75,8 @@ def part_a(cfg, seed, gauss):
     from heavytail_sim.adaptive_updates import abs_update_variance, simulate_updates, student_t_variance, update_law
     from heavytail_sim.diagnostics import count_modes
 
-    rec, u = simulate_updates(gauss, max(M_VALUES), cfg["runs_a"], M_VALUES, method="simple", seed=seed)
+    rec, u = simulate_updates(gauss, max(M_VALUES), cfg["runs_a"], M_VALUES, method="simple",
+                              seed=seed_for(seed, "update_dist.simple"))
     rows = []
     for j, m in enumerate(rec):
         x = u[j]
@@ -72,7 +94,7 @@ def part_a(cfg, seed, gauss):
     # the variance curves of seed Fig 3 need every m, not only the six above
     curve_m = np.unique(np.r_[np.arange(2, 21), np.geomspace(20, 200, 12).astype(int)])
     rec_c, uc = simulate_updates(gauss, int(curve_m[-1]), cfg["runs_curve"], curve_m, method="simple",
-                                 seed=seed + 1)
+                                 seed=seed_for(seed, "update_dist.variance_curve"))
     curve = pd.DataFrame({"m": rec_c, "var": [_var_ci(x)[0] for x in uc],
                           "var_ci95": [_var_ci(x)[1] for x in uc],
                           "var_abs": [_var_ci(np.abs(x))[0] for x in uc],
@@ -81,7 +103,7 @@ def part_a(cfg, seed, gauss):
 
 
 @cell
-def part_b(cfg, seed, gauss):
+def part_b(runner, cfg, seed, gauss):
     """Adam (exponential average, bias-corrected, beta1 = 0) against the simple-average model."""
     import numpy as np
     import pandas as pd
@@ -90,12 +112,12 @@ def part_b(cfg, seed, gauss):
     from heavytail_sim.adaptive_updates import abs_update_variance, effective_count, simulate_updates, update_law
 
     rows, curves = [], []
-    for i, beta in enumerate(BETAS):
+    for beta in BETAS:
         horizon = int(round(10 / (1 - beta)))
         m_eq = 2 / (1 - beta)  # seed 002 eq 12
         grid = np.unique(np.r_[np.arange(2, 11), np.geomspace(10, horizon, 16).astype(int)])
         rec, u = simulate_updates(gauss, horizon, cfg["runs_b"], grid, method="exponential", beta1=0.0,
-                                  beta2=beta, bias_correction=True, seed=seed + 10 + i)
+                                  beta2=beta, bias_correction=True, seed=seed_for(seed, "update_dist.adam", beta=beta))
         for j, t in enumerate(rec):
             neff = float(effective_count(beta, t))
             x = u[j]
@@ -119,7 +141,7 @@ def part_b(cfg, seed, gauss):
 
 
 @cell
-def part_c(cfg, seed):
+def part_c(runner, cfg, seed):
     """Seed 002 Sec 6: modes under a time-varying scale and for Cauchy gradients; skew under a mean."""
     import numpy as np
     import pandas as pd
@@ -128,7 +150,7 @@ def part_c(cfg, seed):
     from heavytail_sim.diagnostics import count_modes, skewness
     from heavytail_sim.noise import NoiseModel
 
-    steps = 200
+    steps = SEC6_STEPS
     rec_t = np.unique(np.r_[np.arange(2, 21), [30, 50, 100, 200]])
     gauss = NoiseModel("gaussian")
     scenarios = {  # name: (noise, mean(t), scale(t)), seed 002 Fig 5-7
@@ -140,9 +162,9 @@ def part_c(cfg, seed):
         "Cauchy(0,1)": (NoiseModel("cauchy"), 0.0, 1.0),
     }
     rows, samples = [], {}
-    for i, (name, (noise, mean, scale)) in enumerate(scenarios.items()):
+    for name, (noise, mean, scale) in scenarios.items():
         rec, u = simulate_updates(noise, steps, cfg["runs_c"], rec_t, method="simple", mean=mean, scale=scale,
-                                  seed=seed + 100 + i)
+                                  seed=seed_for(seed, "update_dist.sec6", scenario=name))
         samples[name] = (rec, u)
         for j, t in enumerate(rec):
             x = u[j]
@@ -172,20 +194,58 @@ def _summary_c(table):
 
 # ---------------------------------------------------------------------------------------------- figures
 
-def fig1(a_samples, path):
-    import matplotlib.pyplot as plt
+def _hist_frame(x, bins: int, lo: float, hi: float, **labels):
+    """Density histogram of ``x`` over [lo, hi] as a frame (labels as leading columns)."""
+    import numpy as np
+    import pandas as pd
+
+    dens, edges = np.histogram(x, bins=bins, range=(lo, hi), density=True)
+    return pd.DataFrame({**labels, "bin_lo": edges[:-1], "bin_hi": edges[1:], "density": dens})
+
+
+def fig1_histograms(a_samples):
+    """Histograms of the simple-average updates for each m of :data:`M_VALUES` (seed 002 Fig 1)."""
+    import numpy as np
+    import pandas as pd
+
+    rec, u = a_samples
+    lims = [min(np.sqrt(m), 4.5) for m in rec]
+    return pd.concat([_hist_frame(x, 80, -lim, lim, m=int(m)) for m, x, lim in zip(rec, u, lims)], ignore_index=True)
+
+
+def sec6_histograms(samples):
+    """Histograms of the updates shown by the Sec 6 figures (:data:`SEC6_FIGURES`)."""
+    import numpy as np
+    import pandas as pd
+
+    parts = []
+    for fig, (names, (lo, hi), show, _, _) in SEC6_FIGURES.items():
+        for name in names:
+            rec, u = samples[name]
+            for t in show:
+                parts.append(_hist_frame(u[int(np.searchsorted(rec, t))], 120, lo, hi, figure=fig, scenario=name,
+                                         t=int(t)))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _edges(h):
+    import numpy as np
+
+    return np.r_[h.bin_lo.to_numpy(), h.bin_hi.iloc[-1]]
+
+
+def fig1(hist):
     import numpy as np
 
     from heavytail_sim.adaptive_updates import update_law
-    from heavytail_sim.io import save_figure
+    from heavytail_sim.plotting import pyplot
 
-    rec, u = a_samples
+    plt = pyplot()
     fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), sharey=False)
-    for ax, m, x in zip(axes.flat, rec, u):
+    for ax, (m, h) in zip(axes.flat, hist.groupby("m", sort=True)):
         lim = np.sqrt(m)
         grid = np.linspace(-lim, lim, 801)[1:-1]
-        ax.hist(x, bins=80, range=(-min(lim, 4.5), min(lim, 4.5)), density=True, color="C0", alpha=0.45,
-                label="simulated")
+        ax.stairs(h.density, _edges(h), fill=True, color="C0", alpha=0.45, label="simulated")
         ax.plot(grid, update_law(m).pdf(grid), "k-", lw=1.5, label="Thm 1 (eq 30)")
         ax.plot(grid, np.exp(-grid ** 2 / 2) / np.sqrt(2 * np.pi), "r--", lw=1, label="N(0, 1)")
         ax.set_xlim(-min(lim, 4.5) * 1.05, min(lim, 4.5) * 1.05)
@@ -196,15 +256,16 @@ def fig1(a_samples, path):
     axes.flat[0].legend(fontsize=8)
     fig.suptitle("Seed 002 Fig 1: update distribution of the simple-average model, N(0,1) gradients")
     fig.tight_layout()
-    save_figure(fig, path)
+    return fig
 
 
-def fig3(curve, path):
-    import matplotlib.pyplot as plt
+def fig3(curve):
     import numpy as np
 
     from heavytail_sim.adaptive_updates import abs_update_variance, student_t_variance
-    from heavytail_sim.io import save_figure
+    from heavytail_sim.plotting import pyplot
+
+    plt = pyplot()
 
     m = np.linspace(2, 200, 2000)
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5))
@@ -229,14 +290,15 @@ def fig3(curve, path):
     a2.legend()
     fig.suptitle("Seed 002 Fig 3 on synthetic N(0,1) gradients (simple average)")
     fig.tight_layout()
-    save_figure(fig, path)
+    return fig
 
 
-def fig_exp(curves, n_runs, path):
-    import matplotlib.pyplot as plt
+def fig_exp(curves, n_runs):
     import numpy as np
 
-    from heavytail_sim.io import save_figure
+    from heavytail_sim.plotting import pyplot
+
+    plt = pyplot()
 
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5))
     for i, (beta, g) in enumerate(curves.groupby("beta")):
@@ -258,44 +320,37 @@ def fig_exp(curves, n_runs, path):
     a2.legend(fontsize=7, ncol=2)
     fig.suptitle(r"Exponential averaging vs the simple-average approximation ($m_{eff} \to (1+\beta)/(1-\beta)$)")
     fig.tight_layout()
-    save_figure(fig, path)
+    return fig
 
 
-def _hist_panel(ax, rec, u, show, title, xlim=None):
-    import numpy as np
+def fig_sec6(hist, figure: str):
+    from heavytail_sim.plotting import pyplot
 
-    for i, t in enumerate(show):
-        j = int(np.searchsorted(rec, t))
-        x = u[j]
-        lo, hi = xlim if xlim else np.percentile(x, [0.1, 99.9])
-        ax.hist(x, bins=120, range=(lo, hi), density=True, histtype="step", color=f"C{i}", label=f"t = {t}")
-    ax.set_title(title, fontsize=10)
-    ax.set_xlabel(r"$\Delta\theta$")
-    ax.set_ylabel("density")
-    ax.legend(fontsize=7)
-
-
-def fig_sec6(samples, names, path, suptitle, xlims=(None, None), show=SHOW_T, logy=False):
-    import matplotlib.pyplot as plt
-
-    from heavytail_sim.io import save_figure
-
+    plt = pyplot()
+    names, _, show, logy, suptitle = SEC6_FIGURES[figure]
     fig, axes = plt.subplots(1, len(names), figsize=(6 * len(names), 4.3), squeeze=False)
-    for ax, name, xl in zip(axes[0], names, xlims):
-        rec, u = samples[name]
-        _hist_panel(ax, rec, u, show, f"g_t ~ {name}", xl)
+    for ax, name in zip(axes[0], names):
+        sub = hist[(hist.figure == figure) & (hist.scenario == name)]
+        for i, t in enumerate(show):
+            h = sub[sub.t == t]
+            ax.stairs(h.density, _edges(h), color=f"C{i}", label=f"t = {t}")
+        ax.set_title(f"g_t ~ {name}", fontsize=10)
+        ax.set_xlabel(r"$\Delta\theta$")
+        ax.set_ylabel("density")
+        ax.legend(fontsize=7)
         if logy:
             ax.set_yscale("log")
     fig.suptitle(suptitle)
     fig.tight_layout()
-    save_figure(fig, path)
+    return fig
 
 
-def fig_modes_skew(table, path):
-    import matplotlib.pyplot as plt
+def fig_modes_skew(table):
     import numpy as np
 
-    from heavytail_sim.io import save_figure
+    from heavytail_sim.plotting import pyplot
+
+    plt = pyplot()
 
     fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(17, 4.3))
     for i, name in enumerate(["constant N(0,1)", "increasing N(0,t^2)", "decreasing N(0,1/t^2)", "Cauchy(0,1)"]):
@@ -329,58 +384,49 @@ def fig_modes_skew(table, path):
     a3.legend(fontsize=8)
     fig.suptitle("Seed 002 Sec 6 quantified (simple average, synthetic gradients)")
     fig.tight_layout()
-    save_figure(fig, path)
+    return fig
 
 
 # ---------------------------------------------------------------------------------------------- driver
 
-def run(args) -> int:
-    cfg, out = resolve(args, CONFIGS, "update_dist")
-    names = ["theory_m", "variance_curve", "adam_vs_simple", "adam_vs_simple_curve", "sec6", "sec6_summary"]
-    figs = ["fig1_update_density", "fig3_variance", "adam_vs_simple", "fig5_time_varying_scale",
-            "fig6_nonzero_mean", "fig7_cauchy", "sec6_modes_skew"]
-    check_outputs(out, names, [f"{f}.png" for f in figs])
-
-    import matplotlib
-    matplotlib.use("Agg")
-    import pandas as pd
-
+def compute(cfg: dict, runner) -> dict:
+    """The tables of parts A, B and C, and the histograms the figures show."""
     from heavytail_sim.noise import NoiseModel
 
-    pd.set_option("display.width", 160)
     gauss = NoiseModel("gaussian")
-    t0 = time.perf_counter()
-    table_a, a_samples, curve = part_a(cfg, args.seed, gauss)
-    table_b, curves_b = part_b(cfg, args.seed, gauss)
-    table_c, samples_c = part_c(cfg, args.seed)
-    summary_c = _summary_c(table_c)
-    for frame, name in zip([table_a, curve, table_b, curves_b, table_c, summary_c], names):
-        write_table(frame, out, name)
-    fig1(a_samples, out / "fig1_update_density.png")
-    fig3(curve, out / "fig3_variance.png")
-    fig_exp(curves_b, cfg["runs_b"], out / "adam_vs_simple.png")
-    fig_sec6(samples_c, ["increasing N(0,t^2)", "decreasing N(0,1/t^2)"], out / "fig5_time_varying_scale.png",
-             "Seed 002 Fig 5: time-varying gradient scale", xlims=((-4.5, 4.5), (-4.5, 4.5)))
-    fig_sec6(samples_c, ["mean N(-1,1)", "mean N(-t,1)"], out / "fig6_nonzero_mean.png",
-             r"Seed 002 Fig 6: non-zero gradient mean ($\Delta\theta = -g/\sqrt{\cdot}$, so mass sits at > 0)",
-             xlims=((-4.5, 4.5), (-4.5, 4.5)))
-    fig_sec6(samples_c, ["Cauchy(0,1)"], out / "fig7_cauchy.png", "Seed 002 Fig 7: Cauchy gradients",
-             xlims=((-7.5, 7.5),), show=(2, 3, 5, 10, 50), logy=True)
-    fig_modes_skew(table_c, out / "sec6_modes_skew.png")
+    seed = cfg["seed"]
+    table_a, a_samples, curve = part_a(runner, cfg, seed, gauss)
+    table_b, curves_b = part_b(runner, cfg, seed, gauss)
+    table_c, samples_c = part_c(runner, cfg, seed)
+    return {"theory_m": table_a, "variance_curve": curve, "adam_vs_simple": table_b,
+            "adam_vs_simple_curve": curves_b, "sec6": table_c, "sec6_summary": _summary_c(table_c),
+            "fig1_histograms": fig1_histograms(a_samples), "sec6_histograms": sec6_histograms(samples_c)}
+
+
+def draw(tables: dict, cfg: dict) -> dict:
+    """The seven figures from the tables."""
+    figs = {"fig1_update_density": fig1(tables["fig1_histograms"]), "fig3_variance": fig3(tables["variance_curve"]),
+            "adam_vs_simple": fig_exp(tables["adam_vs_simple_curve"], cfg["runs_b"])}
+    figs.update({name: fig_sec6(tables["sec6_histograms"], name) for name in SEC6_FIGURES})
+    figs["sec6_modes_skew"] = fig_modes_skew(tables["sec6"])
+    return figs
+
+
+def summary(tables: dict, cfg: dict) -> str:
+    """The console report of a run."""
     cols = ["m", "ks_stat", "ks_p", "var", "var_abs", "var_abs_cor2", "var_abs_seed_eq34", "modes_kde"]
-    print(table_a[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    print(table_b[["beta", "m_eq", "t", "ks_stat_vs_f_m_eq", "var", "var_abs", "var_abs_simple_model"]]
-          .to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    print(summary_c.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
-    print(f"wrote {len(names)} tables and {len(figs)} figures to {out} in {time.perf_counter() - t0:.1f} s")
-    return 0
+    return "\n".join([
+        tables["theory_m"][cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"),
+        tables["adam_vs_simple"][["beta", "m_eq", "t", "ks_stat_vs_f_m_eq", "var", "var_abs", "var_abs_simple_model"]]
+        .to_string(index=False, float_format=lambda v: f"{v:.4g}"),
+        tables["sec6_summary"].to_string(index=False, float_format=lambda v: f"{v:.3g}")])
 
 
-def finding(out: Path) -> str:
-    """One sentence from the tables in ``out``."""
-    th = read_table(out, "theory_m")
-    ad = read_table(out, "adam_vs_simple")
-    sec6 = read_table(out, "sec6_summary").set_index("scenario")
+def finding(tables: dict) -> str:
+    """One sentence from the tables."""
+    th = tables["theory_m"]
+    ad = tables["adam_vs_simple"]
+    sec6 = tables["sec6_summary"].set_index("scenario")
     worst = (th.var_abs - th.var_abs_cor2).abs().max()
     b09 = ad[ad.beta == 0.9].iloc[0]
     return (f"The simple-average update law of seed 002 Thm 1 holds (KS p >= {th.ks_p.min():.2g} for m = "
@@ -392,5 +438,15 @@ def finding(out: Path) -> str:
             f"{int(sec6.loc['Cauchy(0,1)', 'max_modes'])} modes.")
 
 
+STUDY = Study(
+    name="update-dist", help=HELP, description=DESCRIPTION, params=PARAMS, presets=PRESETS,
+    compute=compute, draw=draw, finding=finding, summary=summary, memory=_memory, backend=False,
+    tables=(Table("theory_m"), Table("variance_curve"), Table("adam_vs_simple"), Table("adam_vs_simple_curve"),
+            Table("sec6"), Table("sec6_summary"), Table("fig1_histograms", markdown=False),
+            Table("sec6_histograms", markdown=False)),
+    figures=("fig1_update_density", "fig3_variance", "adam_vs_simple", *SEC6_FIGURES, "sec6_modes_skew"), weight=2)
+
 if __name__ == "__main__":
-    sys.exit(standalone(sys.modules[__name__]))
+    from heavytail_sim.cli import standalone
+
+    sys.exit(standalone(STUDY, prog="python -m experiments.update_dist"))

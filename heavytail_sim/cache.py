@@ -1,10 +1,11 @@
-"""A content-addressed result cache for simulations, switched on around a block of code.
+"""A content-addressed result cache for simulations and study cells.
 
-``with cache.using(ResultCache(dir)):`` makes every :func:`heavytail_sim.engine.simulate` call inside
-the block look its configuration up first: the key is a SHA-256 of the full configuration (problem
-arrays, noise, algorithm, schedule, runs, steps, seed, checkpoints, statistics asked for, package
-version). A finished simulation is stored atomically (temporary file + rename), so an interrupted
-sweep resumes where it stopped and never reads a half-written entry.
+A :class:`heavytail_sim.runner.Runner` given a :class:`ResultCache` looks every simulation up first:
+the key is a SHA-256 of the full configuration (problem arrays, noise, algorithm, schedule, runs, steps,
+seed, checkpoints, statistics asked for, package version). A study's expensive functions are cached the
+same way with :func:`cell`, through the runner they receive. A finished result is stored atomically
+(temporary file + rename), so an interrupted sweep resumes where it stopped and never reads a
+half-written entry.
 
 Every entry carries a checksum header (:data:`HEADER`): the SHA-256 of its configuration key and the
 SHA-256 and length of its payload. An entry that fails any of them (edited, truncated, stored for
@@ -23,21 +24,11 @@ import pickle
 import stat
 import struct
 import sys
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from .io import atomic_path, ensure_dir
-
-_LOCAL = threading.local()  # one stack of active caches per thread (Dask workers may be threads)
-
-
-def _stack() -> list:
-    if not hasattr(_LOCAL, "stack"):
-        _LOCAL.stack = []
-    return _LOCAL.stack
 
 
 def _canonical(obj):
@@ -292,47 +283,35 @@ def _warn(message: str) -> None:
     print(f"heavytail-sim: warning: {message}", file=sys.stderr, flush=True)
 
 
-@contextmanager
-def using(cache: ResultCache):
-    """Make ``cache`` the active cache of this thread inside the block (nesting allowed; the innermost wins)."""
-    _stack().append(cache)
-    try:
-        yield cache
-    finally:
-        _stack().pop()
-
-
-def active() -> ResultCache | None:
-    """The innermost active cache, or ``None``."""
-    stack = _stack()
-    return stack[-1] if stack else None
-
-
 def cell(fn):
-    """Decorator: cache ``fn``'s return value under its name and arguments while a cache is active.
+    """Decorator for the expensive, deterministic parts of a study: ``fn(runner, *args)`` is cached in
+    ``runner.cache`` under ``fn``'s name and ``args``.
 
-    For the expensive, deterministic parts of a study (a function of its configuration and seed that
-    returns tables or samples); arguments must be plain data (numbers, strings, sequences, dicts,
-    numpy arrays, dataclasses). Without an active cache the function simply runs.
+    The first parameter of ``fn`` is the :class:`heavytail_sim.runner.Runner` its simulations go through;
+    it is not part of the key (how a result is computed does not change it), except that results
+    computed on a GPU are keyed apart (they differ in the last bits). The other arguments must be plain
+    data (numbers, strings, sequences, dicts, numpy arrays, dataclasses). Without a cache (``runner`` is
+    None or has none) the function simply runs.
     """
     from . import __version__
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        store = active()
+    def wrapper(runner, *args, **kwargs):
+        store = getattr(runner, "cache", None)
         if store is None:
-            return fn(*args, **kwargs)
+            return fn(runner, *args, **kwargs)
         config = {"cell": f"{_module_name(fn)}.{fn.__qualname__}", "args": list(args), "kwargs": kwargs,
                   "version": __version__}
-        return store.cached(config, lambda: fn(*args, **kwargs))
+        backend = getattr(runner, "backend", "cpu")
+        if backend != "cpu":
+            config["backend"] = backend
+        return store.cached(config, lambda: fn(runner, *args, **kwargs))
 
     return wrapper
 
 
 def _module_name(fn) -> str:
     # a study run as ``python -m experiments.x`` has __module__ "__main__": key on its real name
-    import sys
-
     if fn.__module__ == "__main__":
         spec = getattr(sys.modules["__main__"], "__spec__", None)
         return spec.name if spec is not None else "__main__"

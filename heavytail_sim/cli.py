@@ -1,44 +1,40 @@
-"""The ``heavytail-sim`` command: one sub-command per study, each defined in its own module.
+"""The ``heavytail-sim`` command: the studies of the registry, and the tool commands.
 
-Every sub-command module exposes ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.
-Heavy imports belong inside ``run`` so that ``--help`` stays fast.
+A study (a :class:`heavytail_sim.study.Study`, declared in ``experiments/`` and listed once by
+``experiments.registry``) becomes a sub-command with the common study options (``--quick``/``--full``,
+``--out``, ``--seed``, ``--set``, ``--cache``, ``--backend``). A tool command is a module with ``HELP``
+(one line), optionally ``DESCRIPTION``, ``add_arguments(parser)`` and ``run(args) -> int``: ``simulate``
+and ``diagnose`` from this package, ``check`` from ``proofs_check``, and the registry's ``reproduce`` and
+``figures``. Heavy imports belong inside ``run`` so that ``--help`` stays fast.
 """
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import sys
 
 from .errors import UsageError
-
-# sub-command -> module implementing it
-COMMANDS: dict[str, str] = {
-    "simulate": "heavytail_sim.simulate_cmd",
-    "rates": "experiments.rates",
-    "lower-bound": "experiments.lower_bound",
-    "dimension": "experiments.dimension",
-    "acclip": "experiments.acclip",
-    "update-dist": "experiments.update_dist",
-    "noise": "experiments.noise_diagnostics",
-    "check": "proofs_check.cli",
-    "reproduce": "experiments.reproduce",
-    "figures": "experiments.figures",
-}
+from .study import Study
 
 
-def _available() -> dict[str, object]:
-    mods = {}
-    for name, modname in COMMANDS.items():
-        if importlib.util.find_spec(modname.rsplit(".", 1)[0]) is None:
-            continue
-        try:
-            spec = importlib.util.find_spec(modname)
-        except ModuleNotFoundError:
-            spec = None
-        if spec is not None:
-            mods[name] = importlib.import_module(modname)
-    return mods
+def commands() -> dict[str, object]:
+    """Every sub-command in help order: name -> Study or tool module (parts not installed are left out)."""
+    from . import diagnose_cmd, simulate_cmd
+
+    cmds: dict[str, object] = {"simulate": simulate_cmd}
+    try:
+        from experiments.registry import STUDIES, TOOLS
+    except ImportError:  # the library installed without the studies
+        STUDIES, TOOLS = {}, {}
+    cmds.update(STUDIES)
+    try:
+        from proofs_check import cli as check
+    except ImportError:
+        check = None
+    if check is not None:
+        cmds["check"] = check
+    cmds["diagnose"] = diagnose_cmd
+    cmds.update(TOOLS)
+    return cmds
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -48,7 +44,28 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _help(command) -> str:
+    return command.help if isinstance(command, Study) else command.HELP
+
+
+def _description(command) -> str:
+    if isinstance(command, Study):
+        return command.description
+    return getattr(command, "DESCRIPTION", None) or command.HELP
+
+
+def add_command_arguments(parser: argparse.ArgumentParser, command) -> None:
+    """The options of ``command`` (a Study or a tool module)."""
+    if isinstance(command, Study):
+        from .study import add_arguments
+
+        add_arguments(parser, command)
+    else:
+        command.add_arguments(parser)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
+    """The top-level parser with one sub-parser per command, and the commands by name."""
     parser = OneLineParser(
         prog="heavytail-sim",
         description="Simulate optimisation under heavy-tailed gradient noise, fit convergence exponents "
@@ -56,58 +73,63 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
         "for the options of each command.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
-    mods = _available()
-    for name, mod in mods.items():
-        p = sub.add_parser(name, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
+    cmds = commands()
+    for name, command in cmds.items():
+        p = sub.add_parser(name, help=_help(command), description=_description(command),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        mod.add_arguments(p)
-    return parser, mods
+        add_command_arguments(p, command)
+    return parser, cmds
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser, mods = build_parser()
+    """Entry point of ``heavytail-sim``; returns the exit status."""
+    parser, cmds = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
-    return _run(mods[args.command], args.command, args, (argv if argv is not None else sys.argv[1:])[1:],
-                "heavytail-sim")
+    return run(cmds[args.command], args, "heavytail-sim")
 
 
-def _run(module, name: str, args: argparse.Namespace, argv: list[str], prog: str) -> int:
-    import time
-
-    from .study import record_run
-
-    t0 = time.perf_counter()
+def run(command, args: argparse.Namespace, prog: str) -> int:
+    """Run a parsed command: a bad input is one line on stderr and exit status 2, Ctrl-C exit status 130."""
     try:
-        if getattr(args, "backend", None) not in (None, "cpu") and name != "simulate":
-            from .runner import Runner, using
+        if isinstance(command, Study):
+            from .study import run_command
 
-            with using(Runner(backend=args.backend)):
-                code = int(module.run(args) or 0)
-        else:
-            code = int(module.run(args) or 0)
+            return run_command(command, args)
+        return int(command.run(args) or 0)
     except UsageError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
-    if code == 0:
-        record_run(module, name, args, time.perf_counter() - t0, argv)
-    return code
 
 
-def standalone(module, argv: list[str] | None = None) -> int:
-    """Entry point for ``python -m <study module>``: the same options and errors as the sub-command."""
-    modname = getattr(getattr(module, "__spec__", None), "name", module.__name__)  # "__main__" under -m
-    parser = OneLineParser(prog=f"python -m {modname}", description=getattr(module, "DESCRIPTION", module.HELP),
+def standalone(command, argv: list[str] | None = None, prog: str | None = None) -> int:
+    """Entry point of ``python -m <module>`` for a study or a tool module: the sub-command's options and errors.
+
+    Parameters
+    ----------
+    command : Study or module
+        What to run.
+    argv : list of str, optional
+        The arguments (default ``sys.argv[1:]``).
+    prog : str, optional
+        Program name in messages (default: ``python -m <module>`` for a module, ``heavytail-sim <name>``
+        for a study; a study module passes ``python -m`` and its own name).
+    """
+    if prog is None:
+        if isinstance(command, Study):
+            prog = f"heavytail-sim {command.name}"
+        else:
+            modname = getattr(getattr(command, "__spec__", None), "name", command.__name__)  # "__main__" under -m
+            prog = f"python -m {modname}"
+    parser = OneLineParser(prog=prog, description=_description(command),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    module.add_arguments(parser)
-    args = parser.parse_args(argv)
-    name = next((n for n, m in COMMANDS.items() if m == modname), modname)
-    return _run(module, name, args, list(argv if argv is not None else sys.argv[1:]), parser.prog)
+    add_command_arguments(parser, command)
+    return run(command, parser.parse_args(argv), parser.prog)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,61 +1,50 @@
-"""A dependency-free progress bar on stderr, used by long runs."""
+"""Progress bars for long runs: tqdm's, which render in a terminal and as a widget in a notebook.
+
+:class:`Progress` draws only when asked (``enabled=True``) or, by default, when stderr is a terminal, so
+pipelines, CI logs and the logs ``heavytail-sim reproduce`` keeps per study stay free of bar text.
+"""
 from __future__ import annotations
 
 import sys
-import time
-
-
-_SILENCED = [0]
-
-
-class silenced:
-    """Context manager: no :class:`Progress` bar draws inside it (a caller shows its own, overall bar)."""
-
-    def __enter__(self):
-        _SILENCED[0] += 1
-        return self
-
-    def __exit__(self, *exc):
-        _SILENCED[0] -= 1
 
 
 class Progress:
-    """Text progress bar: ``Progress(total, label)``, then ``update(n)`` and ``close()``.
+    """A progress bar over ``total`` units: ``update(n)``, ``close()``, or use it as a context manager.
 
-    Drawn only when ``enabled`` (default: stderr is a terminal), at most ten times a second, so it costs
-    nothing in pipelines and CI logs.
+    Parameters
+    ----------
+    total : float
+        Units of work (runs x steps, grid points, weighted studies, ...).
+    label : str
+        Shown before the bar.
+    enabled : bool or None
+        Draw the bar; None: only when stderr is a terminal.
     """
 
-    def __init__(self, total: float, label: str = "", enabled: bool | None = None, width: int = 30):
+    def __init__(self, total: float, label: str = "", enabled: bool | None = None):
         self.total = max(float(total), 1e-300)
         self.label = label
         self.done = 0.0
-        self.width = width
-        self.enabled = (sys.stderr.isatty() if enabled is None else enabled) and not _SILENCED[0]
-        self.start = time.perf_counter()
-        self._last_draw = 0.0
+        self.enabled = bool(sys.stderr.isatty() if enabled is None else enabled)
+        self._bar = None
+        if self.enabled:
+            from tqdm.auto import tqdm
+
+            # tqdm.auto: a text bar in a terminal, a widget in a Jupyter notebook
+            self._bar = tqdm(total=float(total), desc=label, file=sys.stderr, leave=True, dynamic_ncols=True,
+                             mininterval=0.1, bar_format="{l_bar}{bar}| {percentage:3.0f}% [{elapsed}<{remaining}]")
 
     def update(self, n: float = 1.0) -> None:
+        """Record ``n`` more units done."""
         self.done += n
-        now = time.perf_counter()
-        if self.enabled and (now - self._last_draw > 0.1 or self.done >= self.total):
-            self._last_draw = now
-            self._draw(now)
-
-    def _draw(self, now: float) -> None:
-        frac = min(self.done / self.total, 1.0)
-        filled = int(round(frac * self.width))
-        elapsed = now - self.start
-        eta = elapsed * (1.0 - frac) / frac if frac > 0 else float("nan")
-        bar = "#" * filled + "-" * (self.width - filled)
-        sys.stderr.write(f"\r{self.label} [{bar}] {100 * frac:5.1f}%  {elapsed:6.1f}s elapsed, ~{eta:6.1f}s left")
-        sys.stderr.flush()
+        if self._bar is not None:
+            self._bar.update(n)
 
     def close(self) -> None:
-        if self.enabled:
-            self._draw(time.perf_counter())
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+        """Finish the bar (a no-op when it is not drawn)."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
     def __enter__(self) -> "Progress":
         return self

@@ -9,7 +9,6 @@ a one-off runner.
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numba
@@ -22,6 +21,7 @@ from .errors import ParameterError, UsageError
 from .memory import check_memory
 from .oracles import as_oracle
 from .progress import Progress
+from .study import DEFAULT_SEED, MAX_SEED
 
 BACKENDS = ("cpu", "cuda")
 MAX_STEPS = 2 ** 53  # step numbers are doubles in the kernels' step table: exact up to 2^53
@@ -41,8 +41,8 @@ def as_count(value, name: str, minimum: int = 1, maximum: int | None = None) -> 
 
 
 def as_seed(seed, name: str = "seed") -> int:
-    """A non-negative integer seed (numpy's SeedSequence rejects negative ones)."""
-    return as_count(seed, name, minimum=0, maximum=2 ** 128 - 1)
+    """A seed in [0, :data:`MAX_SEED`] (numpy's SeedSequence rejects negative ones)."""
+    return as_count(seed, name, minimum=0, maximum=MAX_SEED)
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Runner:
 
             require_device()  # fail before any work or file: a one-line error without a GPU
 
-    def simulate(self, problem, oracle, algorithm, schedule, *, runs, steps, seed=0, checkpoints=10,
+    def simulate(self, problem, oracle, algorithm, schedule, *, runs, steps, seed=DEFAULT_SEED, checkpoints=10,
                  averaging: str = "weighted", quantiles=(0.1, 0.9), keep_raw: bool = False) -> Result:
         """Simulate ``runs`` trajectories for ``steps`` steps; see :func:`heavytail_sim.engine.simulate`.
 
@@ -102,7 +102,7 @@ class Runner:
                      f"{runs} runs in dimension {problem.dim}")
         config = describe(problem, oracle, algorithm, schedule, averaging, runs, steps, seed)
         config["backend"] = self.backend
-        store = self._store()
+        store = self.cache
         if store is None:
             return self._run(problem, oracle, algorithm, schedule, runs, steps, seed, ks, averaging, qs, keep_raw,
                              config)
@@ -113,14 +113,6 @@ class Runner:
             key["backend"] = self.backend
         return store.cached(key, lambda: self._run(problem, oracle, algorithm, schedule, runs, steps, seed, ks,
                                                    averaging, qs, keep_raw, config))
-
-    def _store(self):
-        if self.cache is not None:
-            return self.cache
-        # studies not yet given a runner switch the cache on around a block (cache.using)
-        from . import cache
-
-        return cache.active()
 
     def _run(self, problem, oracle, algorithm, schedule, runs, steps, seed, ks, averaging, qs, keep_raw,
              config) -> Result:
@@ -147,21 +139,7 @@ class Runner:
         return Result(ks, stats, raw, int(np.sum(~sim.alive)), runs, config, wall)
 
 
-_CURRENT: list[Runner] = []
-
-
-@contextmanager
-def using(runner: Runner):
-    """Inside the block, :func:`simulate` calls that pass no policy option use ``runner`` (a study's
-    command line sets its ``--backend`` this way)."""
-    _CURRENT.append(runner)
-    try:
-        yield runner
-    finally:
-        _CURRENT.pop()
-
-
-def simulate(problem, oracle, algorithm, schedule, *, runs, steps, seed=0, checkpoints=10,
+def simulate(problem, oracle, algorithm, schedule, *, runs, steps, seed=DEFAULT_SEED, checkpoints=10,
              averaging: str = "weighted", quantiles=(0.1, 0.9), keep_raw: bool = False, backend: str | None = None,
              threads: int | None = None, cache=None, progress: bool | None = False) -> Result:
     """Simulate ``runs`` independent trajectories of one configuration and summarise their errors.
@@ -190,16 +168,13 @@ def simulate(problem, oracle, algorithm, schedule, *, runs, steps, seed=0, check
     keep_raw : bool
         Keep every run's errors (``Result.raw``, shape (C, R) per metric).
     backend, threads, cache, progress
-        See :class:`Runner`; when none is given inside a :func:`using` block, that block's runner.
+        See :class:`Runner` (backend None: cpu).
 
     Returns
     -------
     Result
         Statistics over runs at the checkpoints (``Result.frame()`` for a tidy DataFrame).
     """
-    if backend is None and threads is None and cache is None and _CURRENT:
-        runner = _CURRENT[-1]
-    else:
-        runner = Runner(backend=backend or "cpu", threads=threads, cache=cache, progress=progress)
+    runner = Runner(backend=backend or "cpu", threads=threads, cache=cache, progress=progress)
     return runner.simulate(problem, oracle, algorithm, schedule, runs=runs, steps=steps, seed=seed,
                            checkpoints=checkpoints, averaging=averaging, quantiles=quantiles, keep_raw=keep_raw)

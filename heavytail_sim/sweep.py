@@ -25,8 +25,8 @@ def run_tasks(tasks: list[tuple[Callable, dict]], jobs: int = 1, scheduler: str 
     ``scheduler`` is a Dask distributed scheduler address (``tcp://host:8786``) or a ``distributed.Client``;
     otherwise ``jobs`` local processes (1: run in this process).
     """
-    if jobs < 1:
-        raise UsageError(f"--jobs must be >= 1, got {jobs}")
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise UsageError(f"--jobs: must be an integer >= 1, got {jobs!r}")
     results: list = [None] * len(tasks)
     if scheduler is not None:
         return _run_dask(tasks, scheduler, on_done, results)
@@ -58,8 +58,9 @@ def _run_dask(tasks, scheduler, on_done, results):
     own = not isinstance(scheduler, Client)
     try:
         client = Client(scheduler, timeout="10s") if own else scheduler
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise UsageError(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     try:
         futures = [client.submit(fn, pure=False, **kw) for fn, kw in tasks]
         index = {f.key: i for i, f in enumerate(futures)}

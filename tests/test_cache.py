@@ -145,3 +145,25 @@ def test_entries_are_written_atomically(tmp_path):
     store, _, path = _stored(tmp_path)
     store.put(config_key(CONFIG), _payload())
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def test_cell_keys_on_its_arguments_not_on_the_runner(tmp_path):
+    from heavytail_sim.cache import cell
+    from heavytail_sim.runner import Runner
+
+    calls = []
+
+    @cell
+    def square(runner, x, power=2):
+        calls.append(runner)
+        return x ** power
+
+    assert square(None, 3) == 9 and len(calls) == 1  # no runner, no cache: it simply runs
+    store = ResultCache(tmp_path)
+    first, second = Runner(cache=store), Runner(cache=store, threads=1, progress=False)
+    assert square(first, 3) == 9 and square(second, 3) == 9  # another runner, same arguments: a hit
+    assert square(second, 3, power=3) == 27
+    assert len(calls) == 3 and calls[1] is first and (store.hits, store.misses) == (1, 2)
+    gpu = Runner.__new__(Runner)  # a cuda runner without a GPU: only its backend matters to the key
+    gpu.backend, gpu.cache = "cuda", store
+    assert square(gpu, 3) == 9 and store.misses == 3  # GPU results are stored apart

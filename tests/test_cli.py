@@ -84,24 +84,78 @@ def test_theorem_schedules_take_alpha_from_the_noise_law(capsys):
         assert sched.tau_power == pytest.approx(1.0 / alpha), argv
 
 
-def test_backend_option_reaches_the_runner(monkeypatch):
-    # a study's --backend selects the runner of every simulation inside the run
-    from heavytail_sim import cuda_engine, runner
-    from heavytail_sim.cli import _run
+def test_backend_option_reaches_the_runner_a_study_computes_with(monkeypatch, tmp_path):
+    # a study's --backend selects the runner its compute receives (no ambient state)
+    import dataclasses
+
+    from experiments.registry import STUDIES
+    from heavytail_sim import cuda_engine
+    from heavytail_sim.cli import run
+    from heavytail_sim.study import add_arguments
 
     monkeypatch.setattr(cuda_engine, "require_device", lambda: None)  # no GPU here: only the plumbing is tested
     seen = []
 
-    class Study:
-        CONFIGS = None
+    def compute(cfg, runner):
+        seen.append(runner.backend)
+        return {}
 
-        @staticmethod
-        def run(args):
-            seen.append(runner._CURRENT[-1].backend if runner._CURRENT else "cpu")
-            return 0
-
+    study = dataclasses.replace(STUDIES["lower-bound"], compute=compute, draw=lambda t, c: {}, summary=None)
     import argparse
 
-    assert _run(Study, "x", argparse.Namespace(backend="cuda"), [], "t") == 0
-    assert _run(Study, "x", argparse.Namespace(backend="cpu"), [], "t") == 0
-    assert seen == ["cuda", "cpu"] and not runner._CURRENT
+    for backend in ("cuda", "cpu"):
+        parser = argparse.ArgumentParser()
+        add_arguments(parser, study)
+        args = parser.parse_args(["--out", str(tmp_path / backend), "--backend", backend])
+        assert run(study, args, "t") == 0
+    assert seen == ["cuda", "cpu"]
+
+
+def test_every_command_is_registered_once_with_readable_help():
+    from heavytail_sim.cli import build_parser
+
+    parser, cmds = build_parser()
+    assert list(cmds) == ["simulate", "rates", "lower-bound", "dimension", "acclip", "update-dist", "noise", "check",
+                          "diagnose", "reproduce", "figures"]
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():
+        text = p.format_help()
+        if name == "check":  # proofs_check's own one-line description
+            continue
+        # formatted as written: the examples keep their own lines
+        assert "\nExamples:\n  heavytail-sim " in text or "\nExample:\n  heavytail-sim " in text, name
+        for line in text.splitlines():
+            if line.startswith("  heavytail-sim "):
+                assert line.split()[1] in (name, "reproduce", "figures"), (name, line)
+
+
+def test_diagnose_is_a_command(tmp_path, capsys):
+    assert main(["diagnose", str(tmp_path / "missing.npy")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("heavytail-sim: error: FILE") and len(err.splitlines()) == 1
+
+
+@pytest.mark.xfail(strict=True, reason="simulate_cmd.build draws the finite-sum data before --seed and --dim are "
+                                       "validated (a traceback, not a one-line error)")
+@pytest.mark.parametrize("args", [["--problem", "least_squares", "--dim", "0"],
+                                  ["--problem", "logistic", "--dim", "1000000000000"],
+                                  ["--problem", "least_squares", "--seed", "-1"]])
+def test_finite_sum_data_is_drawn_after_validation(tmp_path, capsys, args):
+    out = tmp_path / "r.csv"
+    try:
+        code = main(SMALL + ["--out", str(out)] + args)
+    except Exception:  # the current traceback
+        code = 1
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_studies_run_as_modules(tmp_path):
+    # python -m experiments.<study> has the sub-command's options and one-line errors
+    res = subprocess.run([sys.executable, "-m", "experiments.rates", "--out", str(tmp_path / "o"), "--set", "parts="],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and res.stderr == "python -m experiments.rates: error: --set parts: must not be empty\n"
+    res = subprocess.run([sys.executable, "-m", "experiments.noise_diagnostics", "--help"], capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 0 and res.stdout.startswith("usage: python -m experiments.noise_diagnostics")
+    assert "calib_n: sample sizes of the calibration" in res.stdout and list(tmp_path.iterdir()) == []

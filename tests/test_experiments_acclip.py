@@ -1,4 +1,3 @@
-import argparse
 import math
 from pathlib import Path
 
@@ -8,8 +7,8 @@ import pytest
 
 from experiments import acclip
 from heavytail_sim.cli import main
-from heavytail_sim.runner import simulate
-from heavytail_sim.errors import UsageError
+from heavytail_sim.runner import Runner
+from heavytail_sim.study import execute
 
 TINY = {"quad_d": 8, "quad_steps": 60, "ripple_d": 4, "ripple_steps": 60, "eta_lo": 1e-2, "eta_hi": 1.0,
         "per_decade": 1, "tau_mults": (1.0, 4.0), "tune_seeds": 1, "tune_runs": 4, "eval_seeds": 2,
@@ -19,13 +18,13 @@ TINY = {"quad_d": 8, "quad_steps": 60, "ripple_d": 4, "ripple_steps": 60, "eta_l
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("acclip")
-    saved = acclip.CONFIGS["quick"]
-    acclip.CONFIGS["quick"] = TINY
-    try:
-        rc = acclip.run(argparse.Namespace(mode="quick", out=str(out), seed=3))
-    finally:
-        acclip.CONFIGS["quick"] = saved
-    return rc, out
+    cfg, _ = acclip.STUDY.configure("quick", TINY, seed=3)
+    execute(acclip.STUDY, "quick", cfg, out, Runner(), "test")
+    return 0, out
+
+
+def _tables(out):
+    return {p.stem: pd.read_csv(p) for p in out.glob("*.csv")}
 
 
 def test_writes_every_output(tiny_run):
@@ -35,7 +34,10 @@ def test_writes_every_output(tiny_run):
                  "adam_clip_ratio.md", "adam_clip_ratio_hist.csv", "curves.png", "final_error.png",
                  "adam_clip_ratio.png"):
         assert (out / name).stat().st_size > 0, name
-    assert "Median final error" in acclip.finding(out) and "[1/2, 1]" in acclip.finding(out)
+    text = acclip.finding(_tables(out))
+    assert "Median final error" in text and "[1/2, 1]" in text
+    head = (out / "comparison.md").read_text()
+    assert head.startswith("# ACClip vs Adam/RMSProp/SGD/GClip/CClip (quick, master seed 3)")
 
 
 def test_comparison_table_is_consistent(tiny_run):
@@ -90,10 +92,25 @@ def test_ripple_local_minimum():
 def test_unwritable_out_is_a_usage_error(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(UsageError):
-        acclip.run(argparse.Namespace(mode="quick", out=str(blocker / "sub"), seed=0))
     assert main(["acclip", "--out", str(blocker / "sub")]) == 2
     assert "error" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sets,message", [
+    (["eta_lo=1", "eta_hi=0.1"], "--set eta_hi: must be >= eta_lo=1, got 0.1"),
+    (["eta_lo=0"], "--set eta_lo: must be in (0, 10^6], got 0"),
+    (["eta_hi=inf"], "--set eta_hi: expected a number, got 'inf'"),
+    (["tau_mults=()"], "--set tau_mults: must not be empty"),
+    (["tau_mults=(1, -1)"], "--set tau_mults: item 1: must be in (0, 10^6], got -1"),
+    (["ratio_steps=1"], "--set ratio_steps: must be an integer in [2, 2^53], got 1"),
+    (["eval_runs=0"], "--set eval_runs: must be an integer in [1, 10^8], got 0"),
+])
+def test_bad_settings_are_one_line_errors_and_nothing_is_written(tmp_path, capsys, sets, message):
+    argv = ["acclip", "--out", str(tmp_path / "out")] + [a for s in sets for a in ("--set", s)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"heavytail-sim: error: {message}") and err.count("\n") == 1, err
+    assert list(tmp_path.iterdir()) == []
 
 
 FULL = Path(__file__).resolve().parents[1] / "figures" / "acclip"
@@ -105,7 +122,7 @@ def test_committed_ratio_row_reproduces_exactly():
     from heavytail_sim.adam_clipping import record_rmsprop_ratios
 
     row = pd.read_csv(FULL / "adam_clip_ratio.csv").query("problem == 'ripple' and eps == 0.1").iloc[0]
-    prob, noise = acclip.problems(acclip.CONFIGS["full"])["ripple"]
+    prob, noise = acclip.problems(acclip.PRESETS["full"])["ripple"]
     rec = record_rmsprop_ratios(prob, noise, row.eta, row.beta2, row.eps, int(row.runs), int(row.steps),
                                 acclip.seeds_for(0, "ratio", 1)[0])
     assert (rec.ratio_min, rec.ratio_min_after_first, rec.rho_max_after_first) == (
@@ -119,7 +136,7 @@ def test_committed_ripple_acclip_result_reproduces_and_beats_adam():
     from heavytail_sim.tuning import robust_summary, run_seeds
 
     comp = pd.read_csv(FULL / "comparison.csv").set_index(["problem", "method"])
-    cfg = acclip.CONFIGS["full"]
+    cfg = acclip.PRESETS["full"]
     prob, noise = acclip.problems(cfg)["ripple"]
     row = comp.loc[("ripple", "acclip")]
     alg, sch = acclip.make_builder("acclip", noise, prob.dim)(eta=row.eta)

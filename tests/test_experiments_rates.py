@@ -1,5 +1,4 @@
 """The rates study end to end on a reduced configuration, plus the facts the study relies on."""
-import argparse
 import math
 
 import numpy as np
@@ -8,17 +7,21 @@ import pytest
 
 import experiments.rates as study
 from heavytail_sim.algorithms import Algorithm
-from heavytail_sim.runner import simulate
-from heavytail_sim.errors import UsageError
+from heavytail_sim.cli import main
 from heavytail_sim.noise import NoiseModel
 from heavytail_sim.problems import quadratic
+from heavytail_sim.runner import Runner, simulate
 from heavytail_sim.schedules import theorem1, theorem3
+from heavytail_sim.study import execute
 
 TINY = {"sc_steps": {1: 10 ** 4, 10: 3000}, "sc_runs": {1: 300, 10: 40}, "sgd_runs": {1: 50, 10: 20},
         "gauss_sgd_runs": {1: 300, 10: 40}, "per_decade": 6, "decades": 2.0,
         "nc_k": (10 ** 1.5, 10 ** 3), "nc_per_decade": 2, "nc_runs": 30,
         "exp_runs": 20_000, "exp_groups": 40, "exp_k": 50,
-        "const_steps": 3000, "const_runs": 100, "n_boot": 200, "n_boot_local": 50}
+        "const_steps": 3000, "const_runs": 100, "n_boot": 200, "n_boot_local": 50,
+        "noises": ("stable1.6", "gaussian")}
+SMALL = ["--set", "sc_steps={1: 1000, 10: 1000}", "--set", "sc_runs={1: 20, 10: 10}", "--set", "per_decade=4",
+         "--set", "n_boot=20", "--set", "n_boot_local=20", "--set", "parts=sc1", "--set", "noises=gaussian"]
 
 
 def test_gclip_and_cclip_are_the_same_update_in_one_dimension():
@@ -49,21 +52,26 @@ def test_sample_mean_curves_split_into_groups():
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setitem(study.CONFIGS, "quick", TINY)
-    mp.setattr(study, "NOISES", (("stable", 1.6), ("gaussian", None)))
-    mp.setattr(study, "TAILS", (1.6,))
-    mp.setattr(study, "EXP_TAILS", (1.2,))
     out = tmp_path_factory.mktemp("rates")
-    args = argparse.Namespace(mode="quick", out=str(out), seed=0, cache=None, overrides=[])
+    mp = pytest.MonkeyPatch()
+    mp.setattr(study.config, "EXP_TAILS", (1.2,))
+    mp.setattr(study.fitting, "EXP_TAILS", (1.2,))
+    mp.setattr(study.fitting, "TAILS", (1.6,))
+    cfg, _ = study.STUDY.configure("quick", TINY)
     import contextlib
     import io
 
     buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        rc = study.run(args)
-    mp.undo()
-    return rc, out, buf.getvalue()
+    try:
+        with contextlib.redirect_stdout(buf):
+            execute(study.STUDY, "quick", cfg, out, Runner(), "heavytail-sim rates --quick")
+    finally:
+        mp.undo()
+    return 0, out, buf.getvalue()
+
+
+def _tables(out):
+    return {p.stem: pd.read_csv(p) for p in out.glob("*.csv")}
 
 
 def test_study_writes_every_output(tiny_run):
@@ -71,18 +79,21 @@ def test_study_writes_every_output(tiny_run):
     assert rc == 0
     for name in ("rates.csv", "rates.md", "sgd_expectation.csv", "theorem1_constants.csv", "sc_d1.png",
                  "sc_d10.png", "sc_local_slopes_d1.png", "sc_local_slopes_d10.png", "nc.png",
-                 "nc_local_slopes.png", "sgd_expectation.png", "theorem1_constants.png"):
+                 "nc_local_slopes.png", "sgd_expectation.png", "theorem1_constants.png", "curves.csv",
+                 "local_slopes.csv", "sgd_expectation_curves.csv", "theorem1_constants_curves.csv"):
         assert (out / name).stat().st_size > 0, name
     assert "theory" in stdout and "GClip mean" in stdout and "non-convex" in stdout
     assert "Verdict rule" in (out / "rates.md").read_text()
 
 
 def test_finding_counts_the_verdicts(tiny_run):
-    text = study.finding(tiny_run[1])
-    frame = pd.read_csv(tiny_run[1] / "rates.csv")
+    tables = _tables(tiny_run[1])
+    text = study.finding(tables)
+    frame = tables["rates"]
     sc = frame[frame.setting.str.startswith("strongly convex") & frame.algorithm.isin(["gclip", "cclip"])
                & (frame.statistic == "mean")]
     assert text.startswith(f"{int((sc.verdict == 'agrees').sum())} of {len(sc)} strongly convex")
+    assert "within 0.15" in text  # the quick preset's tolerance, not the full one's
 
 
 def test_strongly_convex_clip_exponents_match_table1(tiny_run):
@@ -94,6 +105,23 @@ def test_strongly_convex_clip_exponents_match_table1(tiny_run):
     # bootstrap half-widths of ~0.04-0.06 (measured): 0.12 is > 2 half-widths
     assert np.all(np.abs(sc.difference) <= 0.12), sc[["setting", "algorithm", "noise", "fitted", "theory"]]
     assert np.all((sc.ci_low < sc.fitted) & (sc.fitted < sc.ci_high))
+
+
+def test_curves_table_is_what_the_fits_used(tiny_run):
+    frame = pd.read_csv(tiny_run[1] / "rates.csv")
+    curves = pd.read_csv(tiny_run[1] / "curves.csv")
+    for r in frame[frame.statistic == "mean"].itertuples():
+        c = curves[(curves.setting == r.setting) & (curves.algorithm == r.algorithm) & (curves.noise == r.noise)
+                   & (curves.a.isna() if math.isnan(r.a) else np.isclose(curves.a, r.a))]
+        assert int(c.k.max()) == r.horizon and (c.runs == r.runs).all()
+        lo, hi = (float(v) for v in r.window.strip("[]").split(","))
+        w = c[(c.k >= lo * (1 - 1e-3)) & (c.k <= hi * (1 + 1e-3))]
+        if r.algorithm == "sgd" and r.noise != "gaussian":
+            continue  # an infinite-mean cell: its mean curve is not what is plotted
+        # the fitted exponent is the least-squares slope of the log mean curve over the window (4 digits: the
+        # window bounds in the table are rounded to 3 significant digits)
+        slope = np.polyfit(np.log(w.k), np.log(w["mean"]), 1)[0]
+        assert slope == pytest.approx(r.fitted, abs=1e-9)
 
 
 def test_sgd_rows_follow_the_stated_rules(tiny_run):
@@ -128,23 +156,18 @@ def test_theorem1_bound_holds_with_exact_constants(tiny_run):
     assert np.all(c.p < c.a.fillna(math.inf)) and np.all(c.min_margin_mean > 1)
 
 
-def test_unwritable_output_is_a_usage_error(tmp_path):
+def test_unwritable_output_is_a_usage_error(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    args = argparse.Namespace(mode="quick", out=str(blocker), seed=0, cache=None, overrides=[])
-    with pytest.raises(UsageError):
-        study.run(args)
+    assert main(["rates", "--out", str(blocker)] + SMALL) == 2
+    assert "exists and is not a directory" in capsys.readouterr().err
 
 
-def test_cache_lets_a_second_run_redraw_without_simulating(tmp_path, monkeypatch):
+def test_cache_lets_a_second_run_redraw_without_simulating(tmp_path, monkeypatch, capsys):
     import heavytail_sim.runner as runner
 
-    monkeypatch.setitem(study.CONFIGS, "quick", dict(TINY, parts="sc1", noises="gaussian"))
-
     def once(out):
-        args = argparse.Namespace(mode="quick", out=str(tmp_path / out), seed=0, cache=str(tmp_path / "c"),
-                                  overrides=[])
-        assert study.run(args) == 0
+        assert main(["rates", "--out", str(tmp_path / out), "--cache", str(tmp_path / "c")] + SMALL) == 0
         return pd.read_csv(tmp_path / out / "rates.csv")
 
     first = once("a")
@@ -154,15 +177,53 @@ def test_cache_lets_a_second_run_redraw_without_simulating(tmp_path, monkeypatch
 
     monkeypatch.setattr(runner.Runner, "_run", no_simulation)
     second = once("b")
-    pd.testing.assert_frame_equal(first, second)
+    pd.testing.assert_frame_equal(first.drop(columns="sim_seconds"), second.drop(columns="sim_seconds"))
 
 
 def test_parts_and_noises_selection():
-    cfg = dict(study.CONFIGS["quick"], parts="sc10,nc", noises="pareto1.8,gaussian")
-    parts, noises = study.selected(cfg)
-    assert parts == {"sc10", "nc"} and noises == (("pareto", 1.8), ("gaussian", None))
-    assert study.selected(dict(cfg, noises="all"))[1] == study.NOISES
-    with pytest.raises(UsageError):
-        study.selected(dict(cfg, parts="sc3"))
-    with pytest.raises(UsageError):
-        study.selected(dict(cfg, noises="pareto1.9"))
+    cfg, _ = study.STUDY.configure("quick", ["parts=sc10,nc", "noises=pareto1.8,gaussian"])
+    assert cfg["parts"] == ("sc10", "nc") and study.config.selected_noises(cfg) == (("pareto", 1.8),
+                                                                                    ("gaussian", None))
+    assert study.config.selected_noises(study.STUDY.configure("quick")[0]) == study.NOISES
+
+
+@pytest.mark.parametrize("sets,message", [
+    (["sc_steps={1: 0, 10: 0}", "parts=sc1", "noises=gaussian"], "--set sc_steps: [1]: must be an integer in "
+                                                                   "[10, 2^53], got 0"),
+    (["sc_steps={1: 50, 10: 50}", "parts=sc1"], "--set sc_steps: the fit window (last 2 decades) of the d=1 horizon "
+                                                "50 must lie in [1, K]"),
+    (["sc_steps={2: 100}"], "--set sc_steps: keys must be exactly {1, 10}, got {2}"),
+    (["n_boot=0"], "--set n_boot: must be an integer in [10, 10^6], got 0"),
+    (["parts="], "--set parts: must not be empty"),
+    (["parts=sc3"], "--set parts: item 0: unknown value 'sc3' (choose from sc1, sc10, nc, exp, const)"),
+    (["parts=sc1,sc1"], "--set parts: has repeated values"),
+    (["noises=pareto1.9"], "--set noises: item 0: unknown value 'pareto1.9'"),
+    (["nc_k=(1000, 10)"], "--set nc_k: must be strictly increasing"),
+    (["nc_k=(100, 200)", "parts=nc"], "--set nc_k: the non-convex horizons (100, 200) hold fewer than 3"),
+    (["exp_runs=100", "parts=exp"], "--set exp_runs: exp_runs // exp_groups = 2 runs per group"),
+    (["decades=nan"], "--set decades: expected a number, got 'nan'"),
+    (["tol=0"], "--set tol: must be in (0, 1], got 0"),
+    (["sc_runs={1: 100000000, 10: 100000000}"], "--set sc_runs: too large: sc_runs={1: 100000000, 10: 100000000} "
+                                                "needs"),
+])
+def test_bad_settings_are_one_line_errors_and_nothing_is_written(tmp_path, capsys, sets, message):
+    argv = ["rates", "--out", str(tmp_path / "out")] + [a for s in sets for a in ("--set", s)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"heavytail-sim: error: {message}") and err.count("\n") == 1, err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("alg,kind,a", [("gclip", "pareto", 1.4), ("sgd", "gaussian", None)])
+def test_a_cells_runs_do_not_change_with_the_run_count(alg, kind, a):
+    # the seeding rule: a cell's seed comes from the master seed and what the cell simulates, never from its
+    # run count, so --set sc_runs=... extends a cell (run r keeps its numbers) instead of reseeding it
+    cfg, _ = study.STUDY.configure("quick", {"sc_steps": {1: 300, 10: 300}, "sc_runs": {1: 8, 10: 8},
+                                             "gauss_sgd_runs": {1: 8, 10: 8}, "per_decade": 3, "decades": 1.0,
+                                             "parts": ("sc10",)})
+    more, _ = study.STUDY.configure("quick", {**{k: cfg[k] for k in ("sc_steps", "per_decade", "decades", "parts")},
+                                              "sc_runs": {1: 20, 10: 20}, "gauss_sgd_runs": {1: 20, 10: 20}})
+    few = study.sc_cell(Runner(), 10, alg, kind, a, cfg)
+    many = study.sc_cell(Runner(), 10, alg, kind, a, more)
+    assert few.runs < many.runs and few.raw.shape[1] == few.runs
+    np.testing.assert_array_equal(many.raw[:, :few.runs], few.raw)

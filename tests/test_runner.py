@@ -8,7 +8,7 @@ from heavytail_sim.cache import ResultCache
 from heavytail_sim.errors import ParameterError, UsageError
 from heavytail_sim.noise import NoiseModel
 from heavytail_sim.problems import quadratic
-from heavytail_sim.runner import Runner, as_count, simulate, using
+from heavytail_sim.runner import Runner, as_count, simulate
 
 CFG = (quadratic(2), NoiseModel("pareto", 1.5), Algorithm("gclip"), schedules.theorem1(1.5, 1.0, 1.0))
 
@@ -59,9 +59,13 @@ def test_threads_do_not_change_results():
     assert all(np.array_equal(a.raw[m], b.raw[m]) for m in a.raw)
 
 
-def test_using_block_sets_the_runner_of_policy_free_calls(tmp_path):
+def test_policy_is_explicit_there_is_no_ambient_runner_or_cache(tmp_path):
+    import heavytail_sim.cache as cache
+    import heavytail_sim.runner as runner
+
+    assert not hasattr(runner, "using") and not hasattr(cache, "using") and not hasattr(cache, "active")
     store = ResultCache(tmp_path)
-    with using(Runner(cache=store)):
-        simulate(*CFG, runs=5, steps=50)
-        simulate(*CFG, runs=5, steps=50)
-    assert (store.hits, store.misses) == (1, 1)
+    Runner(cache=store).simulate(*CFG, runs=5, steps=50)
+    simulate(*CFG, runs=5, steps=50)  # a one-off call without a cache never touches one
+    Runner().simulate(*CFG, runs=5, steps=50)
+    assert (store.hits, store.misses) == (0, 1)
