@@ -365,26 +365,69 @@ class Result:
 
     def metadata(self) -> dict:
         """Flat metadata columns (strings and numbers) describing the configuration."""
-        keys = ("problem", "oracle", "noise", "index", "scale", "algorithm", "schedule", "averaging", "runs",
+        keys = ("problem", "oracle", "noise", "index", "scale", "algorithm", "beta1", "beta2", "eps", "acclip_alpha",
+                "schedule", "eta0", "eta_shift", "eta_power", "tau0", "tau_shift", "tau_power", "averaging", "runs",
                 "steps", "seed", "backend", "version")
         return {k: (self.config[k] if isinstance(self.config.get(k), (int, float, str)) else str(self.config.get(k)))
                 for k in keys if k in self.config}
 
-    def plot(self, metric: str | None = None, ax=None, statistic: str = "mean", band: tuple = ("q10", "q90")):
-        """Quick log-log plot of one metric's statistic with a quantile band; returns the axes."""
+    def fit(self, metric: str = "f_avg", statistic: str = "mean", **options):
+        """Fitted exponent of one metric's statistic in k, with a bootstrap CI over runs.
+
+        Parameters
+        ----------
+        metric, statistic : str
+            Which curve (``statistic`` of ``metric`` over runs).
+        **options
+            Passed to :func:`heavytail_sim.rates.fit_exponent` (``decades``, ``n_boot``, ``seed``, ...).
+
+        Returns
+        -------
+        heavytail_sim.rates.ExponentFit
+            Slope with its CI and the fitted window.
+        """
+        from .rates import fit_exponent
+
+        if self.raw is None:
+            raise UsageError("Result.fit needs the per-run errors: simulate with keep_raw=True")
+        if metric not in self.raw:
+            raise UsageError(f"metric {metric!r} not recorded (have {', '.join(self.raw)})")
+        return fit_exponent(self.checkpoints, self.raw[metric], statistic=statistic, **options)
+
+    def plot(self, metric: str | None = None, *, ax=None, statistic: str = "mean", band: tuple = ("q10", "q90")):
+        """Quick log-log plot of one metric's statistic with a quantile band; returns the axes.
+
+        Parameters
+        ----------
+        metric : str or None
+            A recorded metric (default: the first, ``f_avg`` where defined).
+        ax : matplotlib Axes or None
+            Where to draw (a new figure when None).
+        statistic : str
+            The curve to draw (``mean``, ``median``, ...).
+        band : tuple of str
+            Two statistics shaded between (default the 10% and 90% quantiles).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
         import matplotlib.pyplot as plt
 
         metric = metric or next(iter(self.stats))
         if ax is None:
-            _, ax = plt.subplots(figsize=(5, 3.5))
+            _, ax = plt.subplots(figsize=(5.5, 3.8), layout="constrained")
         k = self.checkpoints
         st = self.stats[metric]
         ax.loglog(k, st[statistic], label=f"{statistic} over {self.runs} runs")
         if all(b in st for b in band):
-            ax.fill_between(k, st[band[0]], st[band[1]], alpha=0.25, label=f"{band[0]}-{band[1]}")
+            ax.fill_between(k, st[band[0]], st[band[1]], alpha=0.25, label=f"{band[0]}-{band[1]} over runs")
         ax.set_xlabel("step k")
-        ax.set_ylabel(metric)
-        ax.set_title(f"{self.config.get('algorithm', '')} on {self.config.get('problem', '')}", fontsize=9)
+        ax.set_ylabel(METRIC_HELP.get(metric, metric).split(" (")[0], fontsize=8)
+        noise = self.config.get("noise") or self.config.get("oracle", "")
+        index = self.config.get("index", "")
+        law = f"{noise} {index}" if noise and index != "" else noise
+        ax.set_title(f"{self.config.get('algorithm', '')} on {self.config.get('problem', '')}, {law} noise", fontsize=9)
         ax.legend(fontsize=8)
         return ax
 
@@ -422,8 +465,11 @@ def describe(problem: Problem, oracle: Oracle, algorithm: Algorithm, schedule: S
     return {"problem": problem.name or problem.kind, "oracle": oracle.kind,
             "noise": noise.kind if noise is not None else "", "index": noise.index if noise is not None else "",
             "scale": noise.scale if noise is not None else "", "algorithm": algorithm.name,
-            "schedule": schedule.name, "averaging": averaging, "runs": runs, "steps": steps, "seed": seed,
-            "version": __version__}
+            "beta1": algorithm.beta1, "beta2": algorithm.beta2, "eps": algorithm.eps,
+            "acclip_alpha": algorithm.acclip_alpha, "schedule": schedule.name, "eta0": schedule.eta0,
+            "eta_shift": schedule.eta_shift, "eta_power": schedule.eta_power, "tau0": schedule.tau0,
+            "tau_shift": schedule.tau_shift, "tau_power": schedule.tau_power, "averaging": averaging,
+            "runs": runs, "steps": steps, "seed": seed, "version": __version__}
 
 
 def simulate(problem: Problem, oracle, algorithm: Algorithm, schedule: Schedule, *, runs: int, steps: int,

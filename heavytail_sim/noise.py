@@ -301,6 +301,25 @@ class NoiseModel:
         sc = np.broadcast_to(np.asarray(self.scale, dtype=float), (d,)).copy()
         return idx, sc
 
+    def sample(self, size: int, *, seed: int = 0) -> np.ndarray:
+        """``size`` draws of this law (scalar index and scale) from the engine's generator (stream 0 of ``seed``).
+
+        Parameters
+        ----------
+        size : int
+            Number of draws.
+        seed : int
+            Seed of the stream.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(size,)``.
+        """
+        if np.ndim(self.index) or np.ndim(self.scale):
+            raise ParameterError("index", "sample() draws one law: give a scalar index and scale")
+        return sample(self.kind, float(self.index), float(self.scale), int(size), seed)
+
     def tail_index(self) -> np.ndarray | float:
         """The power-tail exponent (moments of order p exist iff p < tail index); ``inf`` for light tails."""
         k = self.code

@@ -624,7 +624,7 @@ def _projection(d: int, projection: str, radius: float, lo, hi, center: np.ndarr
     return out
 
 
-def quadratic(d: int, mu: float = 1.0, L: float = 1.0, xstar=0.0, x0=1.0, projection: str = "none",
+def quadratic(d: int, mu: float = 1.0, L: float = 1.0, *, xstar=0.0, x0=1.0, projection: str = "none",
               radius: float = math.inf, lo=None, hi=None) -> Problem:
     """Diagonal quadratic f = sum h_i (x_i - xstar_i)^2 / 2 with h log-spaced from ``mu`` to ``L``.
 
@@ -709,7 +709,7 @@ def ripple_stationary_points(c: float, w: float, t_max: float = 20.0) -> tuple[n
     return np.concatenate([[0.0], roots[curv > 0]]), roots[curv < 0]
 
 
-def l1_quadratic(d: int, lam: float = 1.0, mu: float = 1.0, L: float | None = None, xstar=0.0, x0=1.0,
+def l1_quadratic(d: int, lam: float = 1.0, mu: float = 1.0, L: float | None = None, *, xstar=0.0, x0=1.0,
                  projection: str = "none", radius: float = math.inf) -> Problem:
     """Non-smooth strongly convex f = sum_i (lam |t_i| + h_i t_i^2 / 2), t = x - xstar, subgradient oracle.
 
