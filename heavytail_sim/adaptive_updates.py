@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 from numba import njit, prange
 
 from .algorithms import Algorithm
-from .engine import block_lanes
 from .errors import UsageError
 from .noise import NoiseModel, draw_lanes
 from .oracles import Profile
@@ -37,6 +35,7 @@ from .rng import seed_states
 from .update_rules import apply_update
 
 METHODS = ("simple", "exponential")
+LANES = 64
 
 
 def _rule(method: str, beta1: float, beta2: float, eps: float, bias_correction: bool) -> Algorithm:
@@ -62,14 +61,12 @@ def _updates_kernel(S, kind, a, prof, ru, table, record, X, M, V, Z, fac, out, l
             draw_lanes(kind, a, 1.0 / a, 1.0, S, Z, 0, lo, hi)
             mu = prof[0, t - 1]
             sc = prof[1, t - 1]
-            z = Z[0, lo:hi]
-            for l in range(z.shape[0]):
-                z[l] = mu + sc * z[l]
+            for l in range(lo, hi):
+                Z[0, l] = mu + sc * Z[0, l]
             apply_update(ru, float(t), 1.0, np.inf, table[0, t - 1], table[1, t - 1], X, M, V, Z, fac, lo, hi)
             if j < n_rec and record[j] == t:
-                o = out[j, lo:hi]
-                for l in range(z.shape[0]):
-                    o[l] = -z[l]
+                for l in range(lo, hi):
+                    out[j, l] = -Z[0, l]
                 j += 1
 
 
@@ -132,8 +129,7 @@ def simulate_updates(noise: NoiseModel, steps: int, runs: int, record, method: s
     S = np.ascontiguousarray(seed_states(seed, runs).T)
     X, M, V, Z = (np.zeros((1, runs)) for _ in range(4))
     _updates_kernel(S, noise.code, float(noise.index), np.vstack([mu, sc]), alg.record(np.ones(1)),
-                    _corrections(alg, steps), rec, X, M, V, Z, np.zeros(runs), out,
-                    block_lanes(runs, numba.get_num_threads()))
+                    _corrections(alg, steps), rec, X, M, V, Z, np.zeros(runs), out, LANES)
     return rec, out
 
 
