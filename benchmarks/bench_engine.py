@@ -36,7 +36,7 @@ from numpy_engine import adam_numpy, gclip_numpy  # noqa: E402
 
 from heavytail_sim import schedules  # noqa: E402
 from heavytail_sim.algorithms import Algorithm  # noqa: E402
-from heavytail_sim.engine import LANES, Simulation  # noqa: E402
+from heavytail_sim.engine import Simulation, block_lanes  # noqa: E402
 from heavytail_sim.noise import KINDS, NoiseModel, draw_lanes  # noqa: E402
 from heavytail_sim.problems import quadratic  # noqa: E402
 from heavytail_sim.rng import seed_states  # noqa: E402
@@ -101,8 +101,10 @@ def bench(kind: str, alg: str, d: int, runs: int, seconds: float) -> dict:
 
     S = np.ascontiguousarray(seed_states(1, runs).T)
     Z = np.empty((d, runs))
-    _noise_only(S, Z, KINDS[kind], ALPHA, 2, LANES)
-    c_rate = max(_rate(runs * steps * d, lambda: _noise_only(S, Z, KINDS[kind], ALPHA, steps, LANES)) for _ in range(2))
+    lanes = block_lanes(runs, numba.get_num_threads())
+    _noise_only(S, Z, KINDS[kind], ALPHA, 2, lanes)
+    c_rate = max(_rate(runs * steps * d, lambda: _noise_only(S, Z, KINDS[kind], ALPHA, steps, lanes))
+                 for _ in range(2))
 
     legacy = LegacySimulation(prob.h, 1.0, kind, ALPHA, alg, sched.kernel_args(), runs, 1,
                               **(ADAM if alg == "adam" else {}))

@@ -40,11 +40,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from numba import njit, prange
 
 from .algorithms import Algorithm
-from .engine import LANES, initial_state
+from .engine import block_lanes, initial_state
 from .errors import UsageError
 from .noise import NoiseModel
 from .oracles import AdditiveNoise, stochastic_gradient
@@ -222,7 +223,8 @@ def record_rmsprop_ratios(problem: Problem, noise: NoiseModel, eta: float, beta2
     _rmsprop_ratio_kernel(int(steps), st, problem.record(), AdditiveNoise(noise).record(problem),
                           alg.record(np.ones(problem.dim)), float(eta), float(beta2), float(eps),
                           RATIO_EDGES[0], RATIO_EDGES[1] - RATIO_EDGES[0],
-                          LOG10_U_EDGES[0], LOG10_U_EDGES[1] - LOG10_U_EDGES[0], stats, counts, LANES)
+                          LOG10_U_EDGES[0], LOG10_U_EDGES[1] - LOG10_U_EDGES[0], stats, counts,
+                          block_lanes(runs, numba.get_num_threads()))
     return RatioRecord(float(eta), float(beta2), float(eps), int(runs), int(steps),
                        float(stats[0].min()), float(stats[1].max()), float(stats[2].min()),
                        float(stats[3].max()), float(stats[4].max()), float(stats[7].min()),

@@ -229,6 +229,13 @@ def noise_dim_mismatch(noise: NoiseModel, d: int) -> bool:
 
 # ------------------------------------------------------------------ kernel
 @njit(error_model="numpy")
+def add_gradient(g, shift, z):
+    """z = (g + shift) + z on 1-D row views: the additive oracle's answer from its noise draws."""
+    for l in range(z.shape[0]):
+        z[l] = g[l] + shift + z[l]
+
+
+@njit(error_model="numpy")
 def stochastic_gradient(oc, pb, scale, shift, X, G, Z, S, xi, lo, hi):
     """Z[:, l] = the oracle's answer at X[:, l], from the true gradient G[:, l], for lanes lo..hi-1.
 
@@ -240,8 +247,7 @@ def stochastic_gradient(oc, pb, scale, shift, X, G, Z, S, xi, lo, hi):
         kind = oc.noise
         for i in range(d):
             draw_lanes(kind, oc.vec[N_INDEX, i], oc.vec[N_INV_INDEX, i], scale * oc.vec[N_SCALE, i], S, Z, i, lo, hi)
-            for l in range(lo, hi):
-                Z[i, l] = G[i, l] + shift + Z[i, l]
+            add_gradient(G[i, lo:hi], shift, Z[i, lo:hi])
     elif oc.kind == PROBABILITY_ZERO:
         p = oc.scal[O_P]
         a = oc.scal[O_PROGRESS_A]
@@ -262,5 +268,7 @@ def stochastic_gradient(oc, pb, scale, shift, X, G, Z, S, xi, lo, hi):
                 Z[i, l] = ridge * X[i, l]
             for _s in range(b):
                 u, S[0, l], S[1, l] = xoro_uniform(S[0, l], S[1, l])
-                j = min(int(u * n), n - 1)
+                j = int(u * n)
+                if j >= n:  # u < 1, but u n may round up to n
+                    j = n - 1
                 component_gradient_add(pb, X, Z, j, l, w)

@@ -44,6 +44,7 @@ from numba import njit
 from .errors import ParameterError, UsageError
 from .memory import check_memory
 from .noise import NoiseModel
+from .vecmath import fmax, fmin, where
 
 QUADRATIC, RIPPLE, L1_QUADRATIC, CHAIN, LEAST_SQUARES, LOGISTIC = 0, 1, 2, 3, 4, 5
 PROBLEM_KINDS = {"quadratic": QUADRATIC, "ripple": RIPPLE, "l1_quadratic": L1_QUADRATIC, "chain": CHAIN,
@@ -121,31 +122,34 @@ def _separable_gradient(pb, X, G, gn2, lo, hi):
     d = X.shape[0]
     kind = pb.kind
     c, w, lam = pb.scal[S_C], pb.scal[S_W], pb.scal[S_LAM]
-    for l in range(lo, hi):
-        gn2[l] = 0.0
+    q = gn2[lo:hi]
+    n = hi - lo
+    for l in range(n):
+        q[l] = 0.0
     for i in range(d):
         h = pb.vec[V_H, i]
         xs = pb.vec[V_XSTAR, i]
-        # one loop per kind: the branch stays outside the lane loop, which vectorises
+        x = X[i, lo:hi]
+        g = G[i, lo:hi]
+        # one loop per kind over 1-D views: the branch stays outside the lane loop, which vectorises
         if kind == QUADRATIC:
-            for l in range(lo, hi):
-                g = h * (X[i, l] - xs)
-                G[i, l] = g
-                gn2[l] += g * g
+            for l in range(n):
+                gl = h * (x[l] - xs)
+                g[l] = gl
+                q[l] += gl * gl
         elif kind == RIPPLE:
             cw = c * w
-            for l in range(lo, hi):
-                t = X[i, l] - xs
-                g = h * (t + cw * math.sin(w * t))
-                G[i, l] = g
-                gn2[l] += g * g
+            for l in range(n):
+                t = x[l] - xs
+                gl = h * (t + cw * math.sin(w * t))
+                g[l] = gl
+                q[l] += gl * gl
         else:  # L1_QUADRATIC: a subgradient, sign(0) = 0
-            for l in range(lo, hi):
-                t = X[i, l] - xs
-                s = 1.0 if t > 0.0 else (-1.0 if t < 0.0 else 0.0)
-                g = lam * s + h * t
-                G[i, l] = g
-                gn2[l] += g * g
+            for l in range(n):
+                t = x[l] - xs
+                gl = lam * where(t > 0.0, 1.0, where(t < 0.0, -1.0, 0.0)) + h * t
+                g[l] = gl
+                q[l] += gl * gl
 
 
 @njit(error_model="numpy")
@@ -176,19 +180,31 @@ def _least_squares_gradient(pb, X, G, gn2, lo, hi):
     d = X.shape[0]
     H = pb.mat
     ridge = pb.scal[S_RIDGE]
+    n = hi - lo
     for i in range(d):
         b = H[i, d]
-        for l in range(lo, hi):
-            G[i, l] = ridge * X[i, l] - b
+        g = G[i, lo:hi]
+        x = X[i, lo:hi]
+        for l in range(n):
+            g[l] = ridge * x[l] - b
         for k in range(d):
             hik = H[i, k]
-            for l in range(lo, hi):
-                G[i, l] += hik * X[k, l]
-    for l in range(lo, hi):
-        gn2[l] = 0.0
-    for i in range(d):
-        for l in range(lo, hi):
-            gn2[l] += G[i, l] * G[i, l]
+            xk = X[k, lo:hi]
+            for l in range(n):
+                g[l] += hik * xk[l]
+    _square_norms(G, gn2, lo, hi)
+
+
+@njit(error_model="numpy")
+def _square_norms(G, gn2, lo, hi):
+    """gn2[l] = sum_i G[i, l]^2 in coordinate order, for lanes lo..hi-1."""
+    q = gn2[lo:hi]
+    for l in range(q.shape[0]):
+        q[l] = 0.0
+    for i in range(G.shape[0]):
+        g = G[i, lo:hi]
+        for l in range(q.shape[0]):
+            q[l] += g[l] * g[l]
 
 
 @njit(error_model="numpy")
@@ -216,11 +232,7 @@ def _logistic_gradient(pb, X, G, gn2, lo, hi):
             coef = inv_n * y * logistic_weight(y * m)
             for i in range(d):
                 G[i, l] += coef * A[j, i]
-    for l in range(lo, hi):
-        gn2[l] = 0.0
-    for i in range(d):
-        for l in range(lo, hi):
-            gn2[l] += G[i, l] * G[i, l]
+    _square_norms(G, gn2, lo, hi)
 
 
 @njit(error_model="numpy")
@@ -286,7 +298,7 @@ def value_lane(pb, X, l):
             for i in range(d):
                 m += A[j, i] * X[i, l]
             z = -A[j, d] * m
-            v += max(z, 0.0) + math.log1p(math.exp(-abs(z)))  # log(1 + e^z), overflow-free
+            v += fmax(z, 0.0) + math.log1p(math.exp(-abs(z)))  # log(1 + e^z), overflow-free
         v /= n
         for i in range(d):
             v += 0.5 * pb.scal[S_RIDGE] * X[i, l] * X[i, l]
@@ -313,31 +325,34 @@ def chain_progress(pb, X, l, a):
 def project(pb, X, scratch, lo, hi):
     """Euclidean projection of lanes lo..hi-1 onto the problem's set (``scratch`` (R,): squared offsets)."""
     d = X.shape[0]
+    n = hi - lo
     if pb.proj == PROJ_BOX:
         for i in range(d):
             a = pb.vec[V_LO, i]
             b = pb.vec[V_HI, i]
-            for l in range(lo, hi):
-                X[i, l] = min(max(X[i, l], a), b)
+            x = X[i, lo:hi]
+            for l in range(n):
+                x[l] = fmin(fmax(x[l], a), b)
     elif pb.proj == PROJ_BALL:
         radius = pb.scal[S_RADIUS]
-        for l in range(lo, hi):
-            scratch[l] = 0.0
+        f = scratch[lo:hi]
+        for l in range(n):
+            f[l] = 0.0
         for i in range(d):
             c = pb.vec[V_CENTER, i]
-            for l in range(lo, hi):
-                t = X[i, l] - c
-                scratch[l] += t * t
-        for l in range(lo, hi):
-            off2 = scratch[l]
-            # shrink factor, 1 inside the ball
-            scratch[l] = radius / math.sqrt(off2) if off2 > radius * radius else 1.0
+            x = X[i, lo:hi]
+            for l in range(n):
+                t = x[l] - c
+                f[l] += t * t
+        for l in range(n):
+            off2 = f[l]
+            # shrink factor, 1 inside the ball (the unused side of the select kept finite)
+            f[l] = where(off2 > radius * radius, radius / math.sqrt(where(off2 > 0.0, off2, 1.0)), 1.0)
         for i in range(d):
             c = pb.vec[V_CENTER, i]
-            for l in range(lo, hi):
-                s = scratch[l]
-                if s < 1.0:
-                    X[i, l] = c + s * (X[i, l] - c)
+            x = X[i, lo:hi]
+            for l in range(n):
+                x[l] = where(f[l] < 1.0, c + f[l] * (x[l] - c), x[l])
 
 
 # ------------------------------------------------------------------ the Python description
@@ -609,7 +624,7 @@ def _projection(d: int, projection: str, radius: float, lo, hi, center: np.ndarr
     return out
 
 
-def quadratic(d: int, mu: float = 1.0, L: float = 1.0, xstar=0.0, x0=1.0, projection: str = "none",
+def quadratic(d: int, mu: float = 1.0, L: float = 1.0, *, xstar=0.0, x0=1.0, projection: str = "none",
               radius: float = math.inf, lo=None, hi=None) -> Problem:
     """Diagonal quadratic f = sum h_i (x_i - xstar_i)^2 / 2 with h log-spaced from ``mu`` to ``L``.
 
@@ -694,7 +709,7 @@ def ripple_stationary_points(c: float, w: float, t_max: float = 20.0) -> tuple[n
     return np.concatenate([[0.0], roots[curv > 0]]), roots[curv < 0]
 
 
-def l1_quadratic(d: int, lam: float = 1.0, mu: float = 1.0, L: float | None = None, xstar=0.0, x0=1.0,
+def l1_quadratic(d: int, lam: float = 1.0, mu: float = 1.0, L: float | None = None, *, xstar=0.0, x0=1.0,
                  projection: str = "none", radius: float = math.inf) -> Problem:
     """Non-smooth strongly convex f = sum_i (lam |t_i| + h_i t_i^2 / 2), t = x - xstar, subgradient oracle.
 

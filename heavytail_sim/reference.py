@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from . import vecmath
 from .engine import METRICS
 from .oracles import AdditiveNoise, Minibatch, ProbabilityZeroOracle, as_oracle
 from .problems import Problem
@@ -46,31 +47,42 @@ class Xoroshiro128Plus:
         return result
 
     def uniform(self) -> float:
-        return ((self.next_u64() >> 11) + 0.5) * 2.0 ** -53
+        """(k + 1/2) 2^-52 for the top 52 bits k of the next output (:func:`heavytail_sim.rng.xoro_uniform`)."""
+        return ((self.next_u64() >> 12) + 0.5) * 2.0 ** -52
+
+
+# the engine's special functions, run as Python (bit-identical to their compiled form)
+_log, _pow, _sin, _cos, _tan = (f.py_func for f in (vecmath.vlog, vecmath.vpow, vecmath.vsin, vecmath.vcos,
+                                                    vecmath.vtan))
+
+
+def _vpow(x: np.ndarray, y: float) -> np.ndarray:
+    """x_i ** y elementwise with the engine's pow."""
+    return np.array([_pow(float(v), y) for v in x])
 
 
 def draw(gen: Xoroshiro128Plus, kind: str, a: float, s: float) -> float:
     """One noise value, by the textbook construction of each law (see :mod:`heavytail_sim.noise`)."""
     if kind == "pareto":
-        y = gen.uniform() ** (-1.0 / a) - 1.0
+        y = _pow(gen.uniform(), -1.0 / a) - 1.0
         return s * y if gen.uniform() < 0.5 else -s * y
     if kind == "stable":
         v = math.pi * (gen.uniform() - 0.5)
-        w = -math.log(gen.uniform())
+        w = -_log(gen.uniform())
         if a == 1.0:
-            return s * math.tan(v)
-        return s * (math.sin(a * v) / math.cos(v) ** (1 / a) * (math.cos((1 - a) * v) / w) ** (1 / a - 1))
+            return s * _tan(v)
+        return s * (_sin(a * v) / _pow(_cos(v), 1 / a) * _pow(_cos((1 - a) * v) / w, 1 / a - 1))
     if kind == "gaussian":
         u1, u2 = gen.uniform(), gen.uniform()
-        return s * math.sqrt(-2 * math.log(u1)) * math.cos(2 * math.pi * u2)
+        return s * math.sqrt(-2 * _log(u1)) * _cos(2 * math.pi * u2)
     if kind == "student_t":
         while True:
             u, v = 2 * gen.uniform() - 1, 2 * gen.uniform() - 1
             w = u * u + v * v
             if w < 1:
-                return s * u * math.sqrt(a * (w ** (-2 * (1 / a)) - 1) / w)
+                return s * u * math.sqrt(a * (_pow(w, -2 * (1 / a)) - 1) / w)
     if kind == "cauchy":
-        return s * math.tan(math.pi * (gen.uniform() - 0.5))
+        return s * _tan(math.pi * (gen.uniform() - 0.5))
     return s * (a - 1.0) if gen.uniform() < a else s * a  # centred Bernoulli
 
 
@@ -154,12 +166,12 @@ def rule_step(alg: Algorithm, st: RuleState, g: np.ndarray, k: int, eta: float, 
         return eta * clipped
     if name == "acclip":
         # seed 000 Sec 3: tau^a = EMA of |g|^a, then min(tau / (|m| + eps), 1) m
-        st.v = b2 * st.v + (1 - b2) * (np.abs(g) if a == 1.0 else np.abs(g) ** a)
+        st.v = b2 * st.v + (1 - b2) * (np.abs(g) if a == 1.0 else _vpow(np.abs(g), a))
         m = g
         if b1 != 0.0:
             st.m = b1 * st.m + (1 - b1) * g
             m = st.m
-        t = st.v if a == 1.0 else st.v ** (1.0 / a)
+        t = st.v if a == 1.0 else _vpow(st.v, 1.0 / a)
         return eta * (np.minimum(t / (np.abs(m) + eps), 1.0) * m)
     if name == "rmsprop":
         st.v = b2 * st.v + (1 - b2) * g * g

@@ -10,14 +10,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-_U11 = np.uint64(11)
+from .vecmath import uniform as uniform_bits
+
 _U14 = np.uint64(14)
 _U36 = np.uint64(36)
 _U55 = np.uint64(55)
 _U64 = np.uint64(64)
-# 2**-53: maps the top 53 bits to a double; the +0.5 below keeps the result strictly inside (0, 1),
-# so log(u) and u**(-1/a) never see 0.
-_INV_2_53 = 1.0 / 9007199254740992.0
 
 
 @njit(inline="always")
@@ -39,9 +37,13 @@ def xoro_next(s0, s1):
 
 @njit(inline="always")
 def xoro_uniform(s0, s1):
-    """A double uniform on the open interval (0, 1) from the top 53 bits of one draw: (u, s0, s1)."""
+    """A double uniform on the open interval (0, 1) from the top 52 bits of one draw: (u, s0, s1).
+
+    u = (k + 1/2) 2^-52 for the top 52 bits k (:func:`heavytail_sim.vecmath.uniform`, exact and free of
+    uint64 -> double conversions, so lane loops vectorise): u never equals 0 or 1.
+    """
     x, s0, s1 = xoro_next(s0, s1)
-    return (np.float64(x >> _U11) + 0.5) * _INV_2_53, s0, s1
+    return uniform_bits(x), s0, s1
 
 
 @njit(inline="always")

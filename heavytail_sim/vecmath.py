@@ -8,8 +8,8 @@ scalar libm call and the loop stays scalar. The functions here are straight-line
 adds a ZeroDivisionError branch to every division, which blocks vectorisation.
 
 Public functions (float64 scalars in, float64 out): :func:`vlog`, :func:`vexp`, :func:`vpow`,
-:func:`vsin`, :func:`vcos`, :func:`vsincos`, :func:`vtan` and :func:`uniform53` (uint64 bits to a
-uniform double). Each docstring states the maximum error measured against mpmath (50 digits, 30000
+:func:`vsin`, :func:`vcos`, :func:`vsincos`, :func:`vtan`, :func:`uniform` (uint64 bits to a
+uniform double strictly inside (0, 1)), and :func:`fmin`/:func:`fmax` (selects). Each docstring states the maximum error measured against mpmath (50 digits, 30000
 points per range, dense near reduction boundaries and ill-conditioned points) on the ranges the noise
 samplers use; ``tests/test_vecmath.py`` asserts bounds just above those maxima on 2000 points per range.
 ``benchmarks/bench_vecmath.py`` times them against libm and checks that the loops vectorise.
@@ -66,7 +66,7 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic, overload, register_jitable
 
-__all__ = ["vlog", "vexp", "vpow", "vsin", "vcos", "vsincos", "vtan", "uniform53"]
+__all__ = ["vlog", "vexp", "vpow", "vsin", "vcos", "vsincos", "vtan", "uniform", "fmin", "fmax", "where"]
 
 _MASK64 = (1 << 64) - 1
 _INF = float("inf")
@@ -612,18 +612,14 @@ def vtan(x):
 # ---------------------------------------------------------------------------------------------------
 # Uniform doubles from random bits.
 
-_U0 = np.uint64(0)
-_U1 = np.uint64(1)
-_U11 = np.uint64(11)
 _U12 = np.uint64(12)
-_TWO52 = 4503599627370496.0
-_TWO52_BITS = np.uint64(0x4330000000000000)  # bits of 2**52: OR-ing an integer < 2**52 adds it exactly
-_INV_2_53 = 1.0 / 9007199254740992.0
+_ONE_BITS_U = np.uint64(0x3FF0000000000000)  # bits of 1.0: OR-ing a 52-bit integer k gives 1 + k 2**-52
+_HALF_ULP52 = 2.0 ** -53
 
 
 @_public
-def uniform53(bits):
-    """``(float(bits >> 11) + 0.5) * 2**-53`` without a uint64 -> double conversion (none exists in AVX2).
+def uniform(bits):
+    """``((bits >> 12) + 0.5) * 2**-52``: a double strictly inside (0, 1), without a uint64 -> double conversion.
 
     Parameters
     ----------
@@ -633,12 +629,25 @@ def uniform53(bits):
     Returns
     -------
     float
-        A double in [2**-54, 1], bit-identical to :func:`heavytail_sim.rng.xoro_uniform`'s.
-        ``float(bits >> 12)`` is built exactly in the mantissa of 2**52; doubling it and adding bit 11 is
-        exact below 2**53; the ``+ 0.5`` and the scaling are the very operations of the scalar code. For
-        ``bits >> 11 >= 2**52`` the ``+ 0.5`` rounds (to even), and for ``bits >> 11 == 2**53 - 1``
-        (probability 2**-53) it rounds up to 2**53: the result is then exactly 1.0, as in the scalar code.
+        (k + 1/2) / 2**52 for the top 52 bits k: every value in [2**-53, 1 - 2**-53], exactly. The 52-bit
+        integer is placed in the mantissa of 1.0 (giving 1 + k 2**-52 exactly), 1 is subtracted (exact) and
+        2**-53 added (exact: the sum has at most 53 significant bits), so no rounding happens anywhere and
+        log(u), u**(-1/a) never see 0 or 1. AVX2 has no packed uint64 -> double conversion; this has none.
     """
-    top52 = _bits_double((bits >> _U12) | _TWO52_BITS) - _TWO52
-    bit11 = _where(((bits >> _U11) & _U1) != _U0, 1.0, 0.0)
-    return (2.0 * top52 + bit11 + 0.5) * _INV_2_53
+    return (_bits_double((bits >> _U12) | _ONE_BITS_U) - 1.0) + _HALF_ULP52
+
+
+where = _where
+where.__doc__ = """``a if cond else b`` as one select in compiled code (both branches evaluated): branch-free choice."""
+
+
+@_public
+def fmin(a, b):
+    """``a if a < b else b`` as a select: min that vectorises and compiles on every numba target."""
+    return _where(a < b, a, b)
+
+
+@_public
+def fmax(a, b):
+    """``a if a > b else b`` as a select: max that vectorises and compiles on every numba target."""
+    return _where(a > b, a, b)

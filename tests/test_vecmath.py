@@ -18,12 +18,12 @@ from numba import njit
 
 from heavytail_sim import vecmath as vm
 from heavytail_sim.rng import xoro_uniform
-from heavytail_sim.vecmath import uniform53, vcos, vexp, vlog, vpow, vsin, vsincos, vtan
+from heavytail_sim.vecmath import uniform, vcos, vexp, vlog, vpow, vsin, vsincos, vtan
 
 mp.mp.dps = 50
 N = 2000  # points per range (fixed seeds); mpmath needs ~0.1 s per range for them
 HALF_PI = math.pi / 2
-CODES = {"vlog": 0, "vexp": 1, "vpow": 2, "vsin": 3, "vcos": 4, "vtan": 5, "vsincos": 6, "uniform53": 7}
+CODES = {"vlog": 0, "vexp": 1, "vpow": 2, "vsin": 3, "vcos": 4, "vtan": 5, "vsincos": 6, "uniform": 7}
 
 
 def _lanes(code, x, y, bits, out, out2):
@@ -52,7 +52,7 @@ def _lanes(code, x, y, bits, out, out2):
             out[i], out2[i] = vsincos(x[i])
     else:
         for i in range(n):
-            out[i] = uniform53(bits[i])
+            out[i] = uniform(bits[i])
 
 
 # Not cached: the IR test inspects this very kernel, and numba cannot inspect code loaded from its cache.
@@ -262,18 +262,19 @@ def _edge_bits(rng):
     return np.concatenate([np.array(edges + top, dtype=np.uint64), rand])
 
 
-def test_uniform53_is_bit_identical_to_xoro_uniform():
+def test_uniform_is_exact_and_strictly_inside_the_unit_interval():
     bits = _edge_bits(np.random.default_rng(3))
-    expected = _rng_uniforms(bits)
-    assert _bit_equal(run("uniform53", None, bits=bits), expected)
+    # the definition on integers: (k + 1/2) 2**-52 for the top 52 bits k, exactly (k + 1/2 needs 53 bits)
+    expected = np.array([((int(b) >> 12) + 0.5) * 2.0**-52 for b in bits])
+    assert _bit_equal(run("uniform", None, bits=bits), expected)
+    assert _bit_equal(_rng_uniforms(bits), expected)  # the generator's uniforms are these
     # the pure-Python twin, from numpy words and from the reference generator's Python ints
     sub = bits[:2000]
-    assert _bit_equal([uniform53.py_func(b) for b in sub], expected[:2000])
-    assert _bit_equal([uniform53.py_func(int(b)) for b in sub], expected[:2000])
-    # (x + 0.5) 2**-53 rounds to exactly 1.0 for x = 2**53 - 1 (ties to even): both codes share this edge
-    top = np.array([2**64 - 1, 2**64 - 2**11, 2**64 - 2**11 - 1], dtype=np.uint64)
-    assert list(_rng_uniforms(top)) == [1.0, 1.0, 1.0 - 2.0**-52] == list(run("uniform53", None, bits=top))
-    assert expected.min() == 2.0**-54 and expected.max() <= 1.0
+    assert _bit_equal([uniform.py_func(b) for b in sub], expected[:2000])
+    assert _bit_equal([uniform.py_func(int(b)) for b in sub], expected[:2000])
+    # the extreme words give the extreme values, never 0 or 1 (log(u) and u**(-1/a) stay finite)
+    ext = run("uniform", None, bits=np.array([0, 2**64 - 1], dtype=np.uint64))
+    assert list(ext) == [2.0**-53, 1.0 - 2.0**-53]
 
 
 def test_constants_split_exactly():
@@ -300,5 +301,5 @@ def test_lane_loops_vectorise_without_libm_calls():
     from llvmlite import binding as llvm
     if not llvm.get_host_cpu_features().get("avx2", False):
         pytest.skip("host without AVX2: LLVM's cost model may keep some loops scalar")
-    # one vectorised loop body per function (uniform53's loop may add an epilogue body)
+    # one vectorised loop body per function (uniform's loop may add an epilogue body)
     assert len(re.findall(r"^vector\.body\d*:", ir, re.M)) >= len(CODES)
