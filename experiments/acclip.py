@@ -161,7 +161,7 @@ def seeds_for(master: int, purpose: str, n: int) -> list:
 def tune_and_evaluate(runner, cfg: dict, pname: str, method: str, master: int):
     """Tune ``method`` on problem ``pname`` and evaluate it on fresh seeds: (summary row, curve rows, tuning frame).
 
-    Tuning and evaluation run through :mod:`heavytail_sim.tuning` (CPU).
+    Tuning and evaluation run through :mod:`heavytail_sim.tuning` with the study's runner (its backend).
     """
     from heavytail_sim.tuning import grid_search, robust_summary, run_seeds
 
@@ -170,13 +170,13 @@ def tune_and_evaluate(runner, cfg: dict, pname: str, method: str, master: int):
     build = make_builder(method, noise, prob.dim)
     tr = grid_search(prob, noise, build, tuning_grid(method, cfg), seeds_for(master, "tune", cfg["tune_seeds"]),
                      cfg["tune_runs"], steps, metric="f_last", progress=getattr(runner, "progress", None),
-                     label=f"tune {method}/{pname}")
+                     label=f"tune {method}/{pname}", runner=runner)
     tab = tr.table.copy()
     tab.insert(0, "method", method)
     tab.insert(0, "problem", pname)
     alg, sched = build(**tr.best)
     pooled = run_seeds(prob, noise, alg, sched, seeds_for(master, "eval", cfg["eval_seeds"]),
-                       cfg["eval_runs"], steps, checkpoints=8)
+                       cfg["eval_runs"], steps, checkpoints=8, runner=runner)
     summ = robust_summary(pooled.final("f_last"))
     per_seed = pooled.per_seed("f_last")
     row = {"problem": pname, "method": method, "eta": tr.best["eta"], "tau_mult": tr.best.get("tau_mult", math.nan),
@@ -438,7 +438,7 @@ STUDY = Study(
     compute=compute, draw=draw, finding=finding, summary=summary, rules=(_eta_range,), memory=_memory,
     tables=(Table("comparison", header=header), Table("curves", markdown=False), Table("tuning", markdown=False),
             Table("adam_clip_ratio"), Table("adam_clip_ratio_hist", markdown=False)),
-    figures=("curves", "final_error", "adam_clip_ratio"), weight=2, backend=False)
+    figures=("curves", "final_error", "adam_clip_ratio"), weight=2, backend=True)
 
 if __name__ == "__main__":
     from heavytail_sim.cli import standalone

@@ -154,9 +154,9 @@ def _rmsprop_ratio_kernel(steps, st, pb, oc, ru, eta, b2, eps, r_lo, r_w, u_lo, 
         hi = min(R, lo + lanes)
         for k in range(1, steps + 1):
             gradient(pb, st.X, st.G, st.W[0], lo, hi)
-            stochastic_gradient(oc, pb, 1.0, 0.0, st.X, st.G, st.Z, st.S, st.W[1], lo, hi)
+            stochastic_gradient(oc, pb, 1.0, 0.0, st.X, st.G, st.Z, st.S, st.W[1], st.W[3], lo, hi)
             _record_ratios(k, eta, b2, eps, st.V, st.Z, stats, counts, r_lo, r_w, u_lo, u_w, lo, hi)
-            apply_update(ru, float(k), eta, np.inf, 1.0, 1.0, st.X, st.M, st.V, st.Z, st.W[2], lo, hi)
+            apply_update(ru, float(k), eta, np.inf, 1.0, 1.0, st.X, st.M, st.V, st.Z, st.W[1], st.W[2], lo, hi)
 
 
 @dataclass

@@ -43,7 +43,7 @@ from .rng import seed_states
 from .schedules import Schedule, eta_at, tau_at
 from .statistics import summarize
 from .algorithms import Algorithm
-from .update_rules import add_square, apply_update
+from .update_rules import apply_update
 from .vecmath import fmin
 
 METRICS = ("f_avg", "f_last", "grad_sq", "avg_grad_sq", "min_grad_sq", "progress", "support", "reveals", "hit_step")
@@ -119,12 +119,8 @@ def average(w, X, XBAR, lo, hi):
 def check_and_track(st, lo, hi):
     """Divergence test (true and stochastic gradient finite) and the running sum / min of ||grad f||^2."""
     gn2 = st.W[W_GN2, lo:hi]
-    zn2 = st.W[W_ZN2, lo:hi]
+    zn2 = st.W[W_ZN2, lo:hi]  # ||g||^2 of the stochastic gradient, left by the oracle
     n = hi - lo
-    for l in range(n):
-        zn2[l] = 0.0
-    for i in range(st.Z.shape[0]):
-        add_square(zn2, st.Z[i, lo:hi])
     gsum = st.T[T_GSUM, lo:hi]
     gmin = st.T[T_GMIN, lo:hi]
     alive = st.ALIVE[lo:hi]
@@ -164,12 +160,13 @@ def step_block(k0, n, st, pb, oc, ru, tb, lo, hi):
         k = k0 + 1.0 + j
         gradient(pb, st.X, st.G, st.W[W_GN2], lo, hi)
         average(tb[TB_WAVG, j], st.X, st.XBAR, lo, hi)
-        stochastic_gradient(oc, pb, tb[TB_NSCALE, j], tb[TB_NSHIFT, j], st.X, st.G, st.Z, st.S, st.W[W_FAC], lo, hi)
+        stochastic_gradient(oc, pb, tb[TB_NSCALE, j], tb[TB_NSHIFT, j], st.X, st.G, st.Z, st.S, st.W[W_ZN2],
+                            st.W[W_FAC], lo, hi)
         if chain:
             count_reveals(st, lo, hi)
         check_and_track(st, lo, hi)
         apply_update(ru, k, tb[TB_ETA, j], tb[TB_TAU, j], tb[TB_INV_C1, j], tb[TB_INV_C2, j],
-                     st.X, st.M, st.V, st.Z, st.W[W_FAC], lo, hi)
+                     st.X, st.M, st.V, st.Z, st.W[W_ZN2], st.W[W_FAC], lo, hi)
         project(pb, st.X, st.W[W_PROJ], lo, hi)
         if chain:
             track_chain(pb, k, st, lo, hi)

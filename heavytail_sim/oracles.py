@@ -28,7 +28,9 @@ from numba import njit
 from .errors import UsageError
 from .noise import KINDS, NoiseModel, draw_lanes
 from .problems import CHAIN, FINITE_SUM, PROBLEM_KINDS, S_RIDGE, Problem, chain_progress, component_gradient_add
+from .lanes import square_into
 from .rng import xoro_uniform
+from .vecmath import where
 
 ADDITIVE, PROBABILITY_ZERO, MINIBATCH = 0, 1, 2
 ORACLE_KINDS = {"additive": ADDITIVE, "probability_zero": PROBABILITY_ZERO, "minibatch": MINIBATCH}
@@ -229,15 +231,19 @@ def noise_dim_mismatch(noise: NoiseModel, d: int) -> bool:
 
 # ------------------------------------------------------------------ kernel
 @njit(error_model="numpy")
-def add_gradient(g, shift, z):
-    """z = (g + shift) + z on 1-D row views: the additive oracle's answer from its noise draws."""
+def add_gradient(g, shift, z, zn2, first):
+    """z = (g + shift) + z on 1-D row views (the additive oracle's answer from its noise draws), and its
+    square added to the squared norm ``zn2`` (started at the first coordinate)."""
     for l in range(z.shape[0]):
-        z[l] = g[l] + shift + z[l]
+        zl = g[l] + shift + z[l]
+        z[l] = zl
+        zn2[l] = where(first, 0.0, zn2[l]) + zl * zl
 
 
 @njit(error_model="numpy")
-def stochastic_gradient(oc, pb, scale, shift, X, G, Z, S, xi, lo, hi):
-    """Z[:, l] = the oracle's answer at X[:, l], from the true gradient G[:, l], for lanes lo..hi-1.
+def stochastic_gradient(oc, pb, scale, shift, X, G, Z, S, zn2, xi, lo, hi):
+    """Z[:, l] = the oracle's answer at X[:, l], from the true gradient G[:, l], and zn2[l] = ||Z[:, l]||^2,
+    for lanes lo..hi-1.
 
     ``scale`` and ``shift`` are this step's noise multiplier and offset (additive oracle); ``S`` (2, R)
     holds the runs' generator states; the probability-zero oracle leaves its xi/p in ``xi`` (R,).
@@ -247,7 +253,7 @@ def stochastic_gradient(oc, pb, scale, shift, X, G, Z, S, xi, lo, hi):
         kind = oc.noise
         for i in range(d):
             draw_lanes(kind, oc.vec[N_INDEX, i], oc.vec[N_INV_INDEX, i], scale * oc.vec[N_SCALE, i], S, Z, i, lo, hi)
-            add_gradient(G[i, lo:hi], shift, Z[i, lo:hi])
+            add_gradient(G[i, lo:hi], shift, Z[i, lo:hi], zn2[lo:hi], i == 0)
     elif oc.kind == PROBABILITY_ZERO:
         p = oc.scal[O_P]
         a = oc.scal[O_PROGRESS_A]
@@ -272,3 +278,6 @@ def stochastic_gradient(oc, pb, scale, shift, X, G, Z, S, xi, lo, hi):
                 if j >= n:  # u < 1, but u n may round up to n
                     j = n - 1
                 component_gradient_add(pb, X, Z, j, l, w)
+    if oc.kind != ADDITIVE:
+        for i in range(d):
+            square_into(zn2[lo:hi], Z[i, lo:hi], i == 0)

@@ -42,6 +42,7 @@ import numpy as np
 from numba import njit
 
 from .errors import ParameterError, UsageError
+from .lanes import square_into
 from .memory import check_memory
 from .noise import NoiseModel
 from .vecmath import fmax, fmin, where
@@ -124,32 +125,31 @@ def _separable_gradient(pb, X, G, gn2, lo, hi):
     c, w, lam = pb.scal[S_C], pb.scal[S_W], pb.scal[S_LAM]
     q = gn2[lo:hi]
     n = hi - lo
-    for l in range(n):
-        q[l] = 0.0
     for i in range(d):
         h = pb.vec[V_H, i]
         xs = pb.vec[V_XSTAR, i]
         x = X[i, lo:hi]
         g = G[i, lo:hi]
+        first = i == 0  # the squared norm starts at the first coordinate (no pass to zero it)
         # one loop per kind over 1-D views: the branch stays outside the lane loop, which vectorises
         if kind == QUADRATIC:
             for l in range(n):
                 gl = h * (x[l] - xs)
                 g[l] = gl
-                q[l] += gl * gl
+                q[l] = where(first, 0.0, q[l]) + gl * gl
         elif kind == RIPPLE:
             cw = c * w
             for l in range(n):
                 t = x[l] - xs
                 gl = h * (t + cw * math.sin(w * t))
                 g[l] = gl
-                q[l] += gl * gl
+                q[l] = where(first, 0.0, q[l]) + gl * gl
         else:  # L1_QUADRATIC: a subgradient, sign(0) = 0
             for l in range(n):
                 t = x[l] - xs
                 gl = lam * where(t > 0.0, 1.0, where(t < 0.0, -1.0, 0.0)) + h * t
                 g[l] = gl
-                q[l] += gl * gl
+                q[l] = where(first, 0.0, q[l]) + gl * gl
 
 
 @njit(error_model="numpy")
@@ -199,12 +199,8 @@ def _least_squares_gradient(pb, X, G, gn2, lo, hi):
 def _square_norms(G, gn2, lo, hi):
     """gn2[l] = sum_i G[i, l]^2 in coordinate order, for lanes lo..hi-1."""
     q = gn2[lo:hi]
-    for l in range(q.shape[0]):
-        q[l] = 0.0
     for i in range(G.shape[0]):
-        g = G[i, lo:hi]
-        for l in range(q.shape[0]):
-            q[l] += g[l] * g[l]
+        square_into(q, G[i, lo:hi], i == 0)
 
 
 @njit(error_model="numpy")

@@ -118,10 +118,13 @@ def build(args: argparse.Namespace):
     elif kind == "chain":
         problem = problems.chain(args.dim, L=args.L, x0=0.0 if x0 is None else x0)
     else:
-        n = args.samples
-        if n < 1:
-            raise ParameterError("n", f"must be a positive integer, got {n}")
-        rng = np.random.default_rng([args.seed, 1])  # the data: fixed by the seed, independent of the runs
+        from .memory import check_memory
+        from .runner import as_count, as_seed
+
+        n = as_count(args.samples, "n")
+        d = as_count(args.dim, "d")
+        check_memory(8 * n * (d + 2), "d" if d >= n else "n", f"a data matrix of {n} x {d}")
+        rng = np.random.default_rng([as_seed(args.seed), 1])  # the data: fixed by the seed, independent of the runs
         A = rng.standard_normal((n, args.dim))
         xtrue = rng.standard_normal(args.dim)
         if kind == "least_squares":

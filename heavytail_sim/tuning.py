@@ -22,7 +22,7 @@ import numpy as np
 
 from .algorithms import Algorithm
 from .engine import METRICS
-from .runner import simulate
+from .runner import Runner
 from .errors import UsageError
 from .noise import NoiseModel
 from .problems import Problem
@@ -103,15 +103,20 @@ class PooledRuns:
 
 
 def run_seeds(problem: Problem, noise: NoiseModel, algorithm: Algorithm, schedule: Schedule,
-              seeds: Sequence[int], runs: int, steps: int, checkpoints=10, threads: int | None = None) -> PooledRuns:
-    """Simulate ``runs`` runs for each seed and pool the per-run errors of every metric."""
+              seeds: Sequence[int], runs: int, steps: int, checkpoints=10, threads: int | None = None,
+              runner=None) -> PooledRuns:
+    """Simulate ``runs`` runs for each seed and pool the per-run errors of every metric.
+
+    ``runner`` (a :class:`heavytail_sim.runner.Runner`) sets backend and cache; default: CPU, ``threads``.
+    """
     if len(seeds) == 0:
         raise UsageError("need at least one seed")
+    runner = runner if runner is not None else Runner(threads=threads)
     raws, diverged, wall = [], 0, 0.0
     ks = None
     for s in seeds:
-        res = simulate(problem, noise, algorithm, schedule, runs=runs, steps=steps, seed=int(s),
-                       checkpoints=checkpoints, keep_raw=True, threads=threads)
+        res = runner.simulate(problem, noise, algorithm, schedule, runs=runs, steps=steps, seed=int(s),
+                              checkpoints=checkpoints, keep_raw=True)
         ks = res.checkpoints
         raws.append(res.raw)
         diverged += res.diverged
@@ -133,9 +138,10 @@ class TuningResult:
 
 def grid_search(problem: Problem, noise: NoiseModel, build: Build, grid: Sequence[dict], seeds: Sequence[int],
                 runs: int, steps: int, metric: str = "f_last", statistic: str = "median",
-                progress: bool | None = None, label: str = "tuning") -> TuningResult:
+                progress: bool | None = None, label: str = "tuning", runner=None) -> TuningResult:
     """Score every candidate of ``grid`` by ``statistic`` ("median" or "mean") of the final ``metric``
     over ``seeds`` x ``runs`` pooled runs of ``build(**candidate)``; return all scores and the best.
+    ``runner`` sets backend and cache of the simulations (default: CPU, no cache).
 
     Ties go to the first candidate in grid order; a candidate whose score is not finite never wins
     over a finite one (all-``inf`` grids return the first candidate with ``best_score = inf``).
@@ -154,7 +160,7 @@ def grid_search(problem: Problem, noise: NoiseModel, build: Build, grid: Sequenc
     with Progress(len(grid), label, enabled=progress) as bar:
         for cand in grid:
             alg, sched = build(**cand)
-            pooled = run_seeds(problem, noise, alg, sched, seeds, runs, steps, checkpoints=[steps])
+            pooled = run_seeds(problem, noise, alg, sched, seeds, runs, steps, checkpoints=[steps], runner=runner)
             with np.errstate(invalid="ignore", over="ignore"):
                 score = float(stat(pooled.final(metric)))
                 per_seed = pooled.per_seed(metric, stat)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from numba import njit
 
+from .lanes import square_into
 from .vecmath import fmax, fmin, vpow, where
 
 
@@ -137,27 +138,20 @@ def momentum(b1, inv_c1, m, d):
 
 
 @njit(error_model="numpy")
-def add_square(acc, d):
-    """acc += d^2 (building ||d||^2 for a global transform, coordinate by coordinate)."""
-    for l in range(acc.shape[0]):
-        acc[l] += d[l] * d[l]
+def global_clip_factor(tau, n2, out):
+    """out = min(tau / ||d||, 1) from n2 = ||d||^2 (1 for a zero vector); ``out`` may be ``n2``."""
+    for l in range(out.shape[0]):
+        q = n2[l]
+        out[l] = where(q > tau * tau, fmin(tau / math.sqrt(q), 1.0), 1.0)
 
 
 @njit(error_model="numpy")
-def global_clip_factor(tau, acc):
-    """acc = ||d||^2 -> min(tau / ||d||, 1) (1 for a zero vector)."""
-    for l in range(acc.shape[0]):
-        n2 = acc[l]
-        acc[l] = where(n2 > tau * tau, fmin(tau / math.sqrt(n2), 1.0), 1.0)
-
-
-@njit(error_model="numpy")
-def normalize_factor(acc):
-    """acc = ||d||^2 -> 1 / ||d|| (0 for a zero vector: no step)."""
-    for l in range(acc.shape[0]):
-        n2 = acc[l]
+def normalize_factor(n2, out):
+    """out = 1 / ||d|| from n2 = ||d||^2 (0 for a zero vector: no step); ``out`` may be ``n2``."""
+    for l in range(out.shape[0]):
+        q = n2[l]
         # both sides of a select are evaluated: keep the unused one finite (Python raises on 1/0)
-        acc[l] = where(n2 > 0.0, 1.0 / math.sqrt(where(n2 > 0.0, n2, 1.0)), 0.0)
+        out[l] = where(q > 0.0, 1.0 / math.sqrt(where(q > 0.0, q, 1.0)), 0.0)
 
 
 @njit(error_model="numpy")
@@ -215,11 +209,12 @@ def step_scaled(eta, fac, x, d):
 
 # ------------------------------------------------------------------ the composed step
 @njit(error_model="numpy")
-def apply_update(ru, k, eta, tau, inv_c1, inv_c2, X, M, V, Z, fac, lo, hi):
+def apply_update(ru, k, eta, tau, inv_c1, inv_c2, X, M, V, Z, zn2, fac, lo, hi):
     """One step of rule ``ru`` for lanes lo..hi-1: consumes the stochastic gradient ``Z`` (d, R, overwritten
-    by the direction), updates the momentum ``M``, second moment ``V`` and iterate ``X``; ``fac`` (R,) is
-    scratch for the per-run factor of a global transform. ``k`` is the step number (1-based); ``inv_c1``,
-    ``inv_c2`` are 1/(1 - b1^k), 1/(1 - b2^k) (1 without bias correction)."""
+    by the direction), updates the momentum ``M``, second moment ``V`` and iterate ``X``; ``zn2`` (R,) holds
+    ||Z||^2 (from the oracle), ``fac`` (R,) is scratch for the per-run factor of a global transform. ``k`` is
+    the step number (1-based); ``inv_c1``, ``inv_c2`` are 1/(1 - b1^k), 1/(1 - b2^k) (1 without bias
+    correction)."""
     d = X.shape[0]
     b1, b2, eps, a = ru.prm[R_B1], ru.prm[R_B2], ru.prm[R_EPS], ru.prm[R_A]
     f = fac[lo:hi]
@@ -233,20 +228,23 @@ def apply_update(ru, k, eta, tau, inv_c1, inv_c2, X, M, V, Z, fac, lo, hi):
             else:
                 mean_square(k, V[i, lo:hi], Z[i, lo:hi])
     # 2. momentum before the transform (b1 = 0 leaves d = g exactly: skipped)
-    if ru.mom == MOM_BEFORE and (b1 != 0.0 or ru.bias == 1):
+    moved = ru.mom == MOM_BEFORE and (b1 != 0.0 or ru.bias == 1)
+    if moved:
         for i in range(d):
             momentum(b1, inv_c1, M[i, lo:hi], Z[i, lo:hi])
     # 3. transform
     glob = ru.transform == T_GLOBAL_CLIP or ru.transform == T_NORMALIZE
     if glob:
-        for l in range(f.shape[0]):
-            f[l] = 0.0
-        for i in range(d):
-            add_square(f, Z[i, lo:hi])
+        # ||d||^2: the oracle's ||g||^2 when d is still g (the same sum in the same order), else recomputed
+        n2 = zn2[lo:hi]
+        if moved:
+            for i in range(d):
+                square_into(f, Z[i, lo:hi], i == 0)
+            n2 = f
         if ru.transform == T_GLOBAL_CLIP:
-            global_clip_factor(tau, f)
+            global_clip_factor(tau, n2, f)
         else:
-            normalize_factor(f)
+            normalize_factor(n2, f)
         if ru.mom == MOM_AFTER:  # the momentum must see the transformed vector itself
             for i in range(d):
                 scale(Z[i, lo:hi], f)
