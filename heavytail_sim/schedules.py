@@ -277,3 +277,111 @@ def resolve_alpha(noise, alpha: float | None = None) -> float:
                                       "which the theorem schedules need; pass alpha in (1, 2] to run them anyway, "
                                       "or use a constant schedule")
     return min(a, 2.0)
+
+
+# ---- seed 001 (NeurIPS version): Theorem 2 under the central moment, Theorem 4 (projected GClip) ----------
+# The formulas of seed 001 are stripped except Theorem 2's threshold; the reconstruction and its readings are in
+# docs/seed001_reconstruction.rst, the sympy statements in proofs_check.statements (THM2S_*, THM4_*), which the
+# tests compare these schedules with.
+
+THEOREM2_SIGMA_READINGS = ("intended", "printed")
+
+
+def theorem2_sigma_tau(alpha: float, sigma: float, L: float, f0: float, K, reading: str = "intended") -> np.ndarray:
+    """The threshold of seed 001, Theorem 2, for horizon(s) K (vectorised; see :func:`theorem2_sigma`).
+
+    Parameters
+    ----------
+    alpha, sigma, L, f0 : float
+        As in :func:`theorem2_sigma` (validated there, not here).
+    K : array_like
+        Horizon(s).
+    reading : {"intended", "printed"}
+        Which fourth entry of the max.
+
+    Returns
+    -------
+    numpy.ndarray
+        tau, shape of ``K``.
+    """
+    K = np.asarray(K, float)
+    # seed 001, Theorem 2: tau = max{2, 48^(1/(alpha-1)) sigma^(alpha/(alpha-1)), 8 sigma, tau_4}
+    fixed = max(2.0, 48.0 ** (1 / (alpha - 1)) * sigma ** (alpha / (alpha - 1)), 8.0 * sigma)
+    # the printed tau_4 = (f0/(sigma^2 K))^(alpha/(3alpha-2)) / L^((2alpha-2)/(3alpha-2)) (a step size of seed 000);
+    # "intended": sigma/(tau_4 L)^(1/alpha) = sigma^(3alpha/(3alpha-2)) (K/(f0 L))^(1/(3alpha-2))
+    printed = (f0 / (sigma * sigma * K)) ** (alpha / (3 * alpha - 2)) / L ** ((2 * alpha - 2) / (3 * alpha - 2))
+    fourth = printed if reading == "printed" else sigma ** (3 * alpha / (3 * alpha - 2)) * (K / (f0 * L)) ** (1 / (3 * alpha - 2))
+    return np.maximum(fixed, fourth)
+
+
+def theorem2_sigma(alpha: float, sigma: float, L: float, f0: float, K: int, reading: str = "intended") -> Schedule:
+    """GClip, non-convex, under E||g - grad f||^alpha <= sigma^alpha: constant step and threshold of seed 001, Theorem 2.
+
+    tau = max{2, 48^(1/(alpha-1)) sigma^(alpha/(alpha-1)), 8 sigma, tau_4} as printed by the seed, and the step size
+    eta = sigma^alpha / (L tau^alpha) (stripped in the seed; reconstructed from its App C). The fourth entry is
+    printed as (f0/(sigma^2 K))^(alpha/(3alpha-2)) / L^((2alpha-2)/(3alpha-2)), which is seed 000's step size and
+    decreases in K (``reading="printed"``: the threshold then stays constant and the bias does not vanish); the
+    default ``reading="intended"`` takes tau_4 = sigma/(tau_4,printed L)^(1/alpha) = sigma^(3alpha/(3alpha-2))
+    (K/(f0 L))^(1/(3alpha-2)), the threshold seed 000 pairs with that step, which gives the rate of Table 1.
+
+    Parameters
+    ----------
+    alpha : float
+        Moment order in (1, 2] of the central-moment assumption.
+    sigma : float
+        Its constant (E||g - grad f||^alpha <= sigma^alpha), > 0.
+    L : float
+        Smoothness constant of f.
+    f0 : float
+        f(x_0) - f* (> 0).
+    K : int
+        The horizon the constants are set for.
+    reading : {"intended", "printed"}
+        Which fourth entry of the threshold (above).
+
+    Returns
+    -------
+    Schedule
+        Constant step size and threshold.
+    """
+    _check_alpha(alpha)
+    _check_pos(sigma=sigma, L=L, f0=f0)
+    if not (_is_real(K) and K >= 1):
+        raise ParameterError("K", f"(the horizon) must be >= 1, got {K}")
+    if reading not in THEOREM2_SIGMA_READINGS:
+        raise ParameterError("reading", f"must be one of {', '.join(THEOREM2_SIGMA_READINGS)}, got {reading!r}")
+    log_entry = (math.log(48.0) + alpha * math.log(sigma)) / (alpha - 1)  # log of 48^(1/(alpha-1)) sigma^(alpha/(alpha-1))
+    if alpha * log_entry > 700.0:  # tau^alpha would overflow a double (e^709) and eta would be 0
+        raise ParameterError("sigma", f"= {sigma:g} with alpha = {alpha:g} makes the threshold 48^(1/(alpha-1)) sigma^(alpha/(alpha-1)) "
+                                      f"= e^{log_entry:.0f}, beyond floating point; rescale the problem so that sigma is smaller")
+    tau = float(theorem2_sigma_tau(alpha, sigma, L, f0, K, reading))
+    # reconstructed step of seed 001, App C ("Since we use a stepsize ..."): eta = sigma^alpha / (L tau^alpha)
+    eta = sigma**alpha / (L * tau**alpha)
+    return Schedule(eta, tau0=tau, name=f"theorem2_sigma_{reading}")
+
+
+def theorem4_projected(alpha: float, G: float, mu: float, c: float = 1.0) -> Schedule:
+    """Projected GClip on a non-smooth strongly convex f (seed 001, Theorem 4): the schedule of seed 000, Theorem 1.
+
+    Seed 001 strips Theorem 4's parameters; its App D repeats seed 000's App D with a projection step, so
+    tau_k = c G k^(1/alpha) and eta_k = 4/(mu (k+1)) (c = 1 in the theorem). The projection belongs to the problem:
+    build it with a projection set, e.g. ``l1_quadratic(d, projection="ball", radius=...)``.
+
+    Parameters
+    ----------
+    alpha : float
+        Moment order in (1, 2] of Assumption 4 (E||g||^alpha <= G^alpha).
+    G : float
+        Its constant.
+    mu : float
+        Strong-convexity constant.
+    c : float
+        Multiplier of the threshold.
+
+    Returns
+    -------
+    Schedule
+    """
+    from dataclasses import replace
+
+    return replace(theorem1(alpha, G, mu, c), name="theorem4_projected")

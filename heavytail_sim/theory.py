@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -272,3 +273,139 @@ def transient_exponent(kind: str, index: float, scale: float, tau0: float, tau_p
     ks = np.geomspace(k_lo, k_hi, n)
     e = clipped_second_moment(kind, index, scale, tau0 * ks ** tau_power) / ks
     return float(np.polyfit(np.log(ks), np.log(e), 1)[0])
+
+
+# ---- seed 001 (NeurIPS version): Theorem 2 under the central moment, Theorem 4, the non-convex lower bound ----
+
+def theorem2_sigma_bound(K, alpha: float, sigma: float, L: float, f0: float, reading: str = "intended") -> np.ndarray:
+    """Seed 001 Thm 2 (reconstructed): the bound on (1/K) sum_k E min{||grad f(x_k)||, ||grad f(x_k)||^2}.
+
+    4 f0 L tau^alpha / (sigma^alpha K) + (2 4^alpha + 4) sigma^(2 alpha) tau^(2 - 2 alpha) (``THM2S_BOUND_OF_TAU``)
+    at the threshold tau of :func:`heavytail_sim.schedules.theorem2_sigma` for each horizon K (so each K is its own
+    run with its own constants). With ``reading="printed"`` it tends to a positive constant as K grows.
+
+    Parameters
+    ----------
+    K : array_like
+        Horizons K >= 1.
+    alpha, sigma, L, f0 : float
+        Moment order in (1, 2], the central-moment constant, the smoothness constant and f(x_0) - f*.
+    reading : {"intended", "printed"}
+        The fourth entry of the threshold (see :func:`heavytail_sim.schedules.theorem2_sigma`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The bound, shape of ``K``.
+    """
+    from .schedules import theorem2_sigma, theorem2_sigma_tau
+
+    K = np.asarray(K, float)
+    theorem2_sigma(alpha, sigma, L, f0, float(np.min(K)) if K.size else 1.0, reading)  # validates the parameters once
+    tau = theorem2_sigma_tau(alpha, sigma, L, f0, K, reading)
+    f = _numeric("THM2S_BOUND_OF_TAU", ("K", "alpha", "sigma", "L", "f0", "tau"))
+    return np.asarray(f(K, float(alpha), float(sigma), float(L), float(f0), tau), float) * np.ones_like(K)
+
+
+def theorem4_bound(k, alpha: float, G: float, mu: float) -> np.ndarray:
+    """Seed 001 Thm 4 (projected GClip, non-smooth strongly convex): 16 G^2 / (mu (k+1)^(2(alpha-1)/alpha)).
+
+    Parameters
+    ----------
+    k : array_like
+        Iteration counts k >= 1.
+    alpha : float
+        Moment order of Assumption 4 (E||g||^alpha <= G^alpha).
+    G, mu : float
+        The constant of Assumption 4 and the strong-convexity constant.
+
+    Returns
+    -------
+    numpy.ndarray
+        The bound on E f(x_bar_k) - f* (``THM4_BOUND``), shape of ``k``.
+    """
+    _alpha_ok(alpha)
+    k = np.asarray(k, float)
+    f = _numeric("THM4_BOUND", ("k", "alpha", "G", "mu"))
+    return np.asarray(f(k, float(alpha), float(G), float(mu)), float) * np.ones_like(k)
+
+
+class NonconvexLowerBound(NamedTuple):
+    """The chain instance of seed 001, Theorem 6 (see :func:`nonconvex_lower_bound_instance`).
+
+    Attributes
+    ----------
+    T : int
+        Chain length (the dimension).
+    lam : float
+        Spatial scale of f(x) = (L lam^2/152) F_T(x/lam).
+    p : float
+        The probability-zero oracle's p.
+    queries : float
+        (T - log 2)/(2p): with at most this many queries a zero-respecting method has prog < T (so
+        ||grad f|| > 2 eps at every iterate) with probability >= 1/2.
+    """
+
+    T: int
+    lam: float
+    p: float
+    queries: float
+
+
+def chain_multiplier_log_moment(p: float, alpha: float) -> float:
+    """log E|xi/p - 1|^alpha for xi ~ Bernoulli(p) (``CHAIN_MULTIPLIER_MOMENT``), overflow-free for tiny p.
+
+    p (1/p - 1)^alpha + 1 - p = (1 - p) (1 + p^(1-alpha) (1-p)^(alpha-1)).
+    """
+    return math.log1p(-p) + float(np.logaddexp(0.0, (1 - alpha) * math.log(p) + (alpha - 1) * math.log1p(-p)))
+
+
+def nonconvex_lower_bound_instance(alpha: float, eps: float, L: float, Delta: float, sigma: float) -> NonconvexLowerBound:
+    """The hard instance of seed 001, Theorem 6 (App G, after Arjevani et al. 2019, Theorem 1), for accuracy eps.
+
+    lam = 2 152 eps / L (``LBNC_LAMBDA``), T = floor(L Delta / (4 152 12 eps^2)) (``LBNC_T``) and p the smallest
+    p in (0, 1] with (2 eps 23)^alpha E|xi/p - 1|^alpha <= sigma^alpha (``LBNC_MOMENT_CONSTRAINT``, solved by
+    bisection in log p). Then f(x) = (L lam^2/152) F_T(x/lam) (``heavytail_sim.chain(T, L, lam)``) is L-smooth with
+    f(0) - inf f <= Delta, its probability-zero oracle (``ProbabilityZeroOracle(p)``) satisfies E||g - grad f||^alpha
+    <= sigma^alpha, and ``queries`` = (T - log 2)/(2p) = Theta(eps^(-(3alpha-2)/(alpha-1))) (``LBNC_QUERIES``).
+
+    Parameters
+    ----------
+    alpha : float
+        Moment order in (1, 2].
+    eps : float
+        Target accuracy: ||grad f|| > 2 eps until the chain is crossed; at most sqrt(L Delta / 7296) (T >= 1).
+    L, Delta, sigma : float
+        Smoothness constant, initial gap and central-moment constant, all > 0.
+
+    Returns
+    -------
+    NonconvexLowerBound
+        ``(T, lam, p, queries)``.
+    """
+    from scipy.optimize import brentq
+
+    if not (isinstance(alpha, (int, float)) and 1 < alpha <= 2):
+        raise UsageError(f"alpha must lie in (1, 2], got {alpha}")
+    for name, v in (("eps", eps), ("L", L), ("Delta", Delta), ("sigma", sigma)):
+        if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+            raise UsageError(f"{name} must be positive and finite, got {v}")
+    T = math.floor(float(_numeric("LBNC_T", ("L", "Delta", "eps"))(L, Delta, eps)))
+    if T < 1:
+        raise UsageError(f"eps must be at most sqrt(L Delta / 7296) = {math.sqrt(L * Delta / 7296):.4g} (chain length >= 1), got {eps}")
+    lam = float(_numeric("LBNC_LAMBDA", ("eps", "L"))(eps, L))
+    from proofs_check import statements as st
+
+    scale = float(L * lam / st.CHAIN_L1 * st.CHAIN_GRAD_INF)  # (L lam/l1) gamma_inf = 46 eps
+    target = alpha * (math.log(sigma) - math.log(scale))  # log of the largest admissible E|xi/p - 1|^alpha
+    g = lambda lp: chain_multiplier_log_moment(math.exp(lp), alpha) - target  # noqa: E731  decreasing in log p
+    hi = math.log1p(-1e-15)
+    if g(hi) > 0:
+        p = 1.0  # only (nearly) noiseless queries are admissible: p = 1, no noise
+    else:
+        lo = -1.0
+        while g(lo) < 0:
+            lo *= 2.0
+        p = math.exp(brentq(g, lo, hi, xtol=1e-14, rtol=1e-14))
+    queries = float(_numeric("LBNC_QUERIES", ("T_chain", "p"))(T, p))
+    return NonconvexLowerBound(T, lam, p, queries)

@@ -85,6 +85,8 @@ CLAIM_MODULES: tuple[str, ...] = (
     "proofs_check.seed000_lower_bound",
     "proofs_check.seed000_crossrefs",
     "proofs_check.seed001_restatements",
+    "proofs_check.seed001_chain",
+    "proofs_check.seed001_theorems",
 )
 
 EQUAL_DIGITS = 40

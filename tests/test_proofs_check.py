@@ -74,7 +74,10 @@ def outcomes() -> dict[str, registry.Outcome]:
 
 
 def test_every_claim_is_pinned(outcomes):
-    assert set(outcomes) == set(EXPECTED)
+    # seed 001's own modules pin their claims in tests/test_proofs_check_seed001.py
+    from test_proofs_check_seed001 import EXPECTED as SEED001
+
+    assert set(outcomes) == set(EXPECTED) | set(SEED001) and not set(EXPECTED) & set(SEED001)
 
 
 @pytest.mark.parametrize("claim_id", sorted(EXPECTED))
@@ -258,9 +261,7 @@ def test_inventory_items_are_classified():
     for it in ITEMS:
         kinds = [bool(it.claims), it.pending is not None, it.reason is not None]
         assert sum(kinds) == 1, it
-    chain = [it for it in ITEMS if it.pending]
-    assert chain and all(it.seed == "001" and it.pending == "pending: chain-construction module" for it in chain)
-    assert any("Theorem 6" in it.statement for it in chain) and any("Lemma 17" in it.statement for it in chain)
+    assert not [it for it in ITEMS if it.pending]  # every checkable statement of the three seeds is registered
 
 
 def test_coverage_counts():

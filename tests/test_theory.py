@@ -92,3 +92,31 @@ def test_transient_exponent_tends_to_table1():
     target = theory.strongly_convex_exponent(a)
     assert abs(far - target) < 0.005
     assert near - target > 0.05  # the bounded part of V slows the early decay (Pareto bulk)
+
+
+def test_theorem2_sigma_bound_rate_and_floor():
+    # the bound at the intended threshold decays like K^(-2(a-1)/(3a-2)) once the K-dependent entry is the max;
+    # the printed threshold leaves a floor (2 4^a + 4) sigma^(2a) tau^(2-2a) at the constant tau
+    K = np.array([1e12, 1e14])
+    a, sigma = 1.5, 0.1
+    b = theory.theorem2_sigma_bound(K, a, sigma, 1.0, 1.0)
+    assert np.log(b[1] / b[0]) / np.log(100.0) == pytest.approx(theory.nonconvex_exponent(a), rel=1e-9)
+    flat = theory.theorem2_sigma_bound(np.array([1e12, 1e20]), a, sigma, 1.0, 1.0, reading="printed")
+    tau = max(2.0, 48**2 * sigma**3, 8 * sigma)
+    assert flat[1] == pytest.approx((2 * 4**a + 4) * sigma ** (2 * a) * tau ** (2 - 2 * a), rel=1e-6)
+    with pytest.raises(UsageError):
+        theory.theorem2_sigma_bound(10, 1.5, -1.0, 1.0, 1.0)
+
+
+def test_theorem4_bound_is_theorem1s():
+    k = np.array([1, 10, 1000])
+    assert np.allclose(theory.theorem4_bound(k, 1.3, 2.0, 0.5), theory.theorem1_bound(k, 1.3, 2.0, 0.5), rtol=1e-14)
+
+
+def test_nonconvex_lower_bound_instance_fields():
+    inst = theory.nonconvex_lower_bound_instance(2.0, 1e-3, 1.0, 1.0, 1.0)
+    T, lam, p, queries = inst  # unpacks as (T, lam, p, queries)
+    assert T == math.floor(1 / (4 * 152 * 12 * 1e-6)) and lam == pytest.approx(2 * 152 * 1e-3)
+    # alpha = 2: E|xi/p - 1|^2 = (1 - p)/p, so (46 eps)^2 (1 - p)/p = sigma^2 gives p = 1/(1 + sigma^2/(46 eps)^2)
+    assert p == pytest.approx(1 / (1 + 1 / (46e-3) ** 2), rel=1e-10)
+    assert queries == pytest.approx((T - math.log(2)) / (2 * p), rel=1e-12)
