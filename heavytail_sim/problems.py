@@ -774,7 +774,10 @@ def chain(T: int, L: float = CHAIN_LIPSCHITZ, lam: float = 1.0, x0=0.0) -> Probl
                    fstar=scale * chain_infimum(T), smoothness=float(L))
 
 
-def _finite_sum_data(A, y, labels: bool) -> np.ndarray:
+def _finite_sum_data(A, y, labels: bool, ridge: float) -> np.ndarray:
+    """[A, y] validated: A (n, d) and y (n,) finite, labels in {-1, +1} for classification, ridge >= 0."""
+    if not (isinstance(ridge, (int, float, np.integer, np.floating)) and math.isfinite(ridge) and ridge >= 0):
+        raise ParameterError("ridge", f"must be finite and >= 0, got {ridge}")
     A = np.asarray(A, dtype=float)
     y = np.asarray(y, dtype=float)
     if A.ndim != 2 or y.shape != (A.shape[0],) or A.shape[0] < 1:
@@ -808,9 +811,7 @@ def least_squares(A, y, ridge: float = 0.0, x0=0.0) -> Problem:
     Problem
         A finite sum of n components (for the :class:`~heavytail_sim.Minibatch` oracle).
     """
-    data = _finite_sum_data(A, y, labels=False)
-    if not (math.isfinite(ridge) and ridge >= 0):
-        raise UsageError(f"ridge must be finite and >= 0, got {ridge}")
+    data = _finite_sum_data(A, y, labels=False, ridge=ridge)
     A, y = data[:, :-1], data[:, -1]
     n, d = A.shape
     H = A.T @ A / n + ridge * np.eye(d)
@@ -844,9 +845,7 @@ def logistic(A, y, ridge: float = 0.0, x0=0.0) -> Problem:
     Problem
         A finite sum of n components (for the :class:`~heavytail_sim.Minibatch` oracle).
     """
-    data = _finite_sum_data(A, y, labels=True)
-    if not (math.isfinite(ridge) and ridge >= 0):
-        raise UsageError(f"ridge must be finite and >= 0, got {ridge}")
+    data = _finite_sum_data(A, y, labels=True, ridge=ridge)
     A, y = data[:, :-1], data[:, -1]
     n, d = A.shape
     L = float(np.linalg.norm(A, 2) ** 2 / (4 * n) + ridge)
