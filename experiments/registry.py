@@ -6,10 +6,10 @@ studies at once.
 """
 from __future__ import annotations
 
-from . import acclip, dimension, figures, lower_bound, noise_diagnostics, rates, reproduce, update_dist
+from . import acclip, adaptive, dimension, figures, lower_bound, noise_diagnostics, rates, reproduce, update_dist
 
-STUDIES = {s.name: s for s in (rates.STUDY, lower_bound.STUDY, dimension.STUDY, acclip.STUDY, update_dist.STUDY,
-                                noise_diagnostics.STUDY)}
+STUDIES = {s.name: s for s in (rates.STUDY, lower_bound.STUDY, dimension.STUDY, acclip.STUDY, adaptive.STUDY,
+                                update_dist.STUDY, noise_diagnostics.STUDY)}
 """Study name -> Study."""
 TOOLS = {"reproduce": reproduce, "figures": figures}
 """Command name -> module (HELP, DESCRIPTION, add_arguments, run)."""

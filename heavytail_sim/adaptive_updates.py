@@ -8,10 +8,13 @@ does not depend on the number of threads. Two preconditioners:
 * ``exponential``: m_t = b1 m_{t-1} + (1 - b1) g_t,  n_t = b2 n_{t-1} + (1 - b2) g_t^2,
                    Delta_t = -(m_t / c_m) / (sqrt(n_t / c_n) + eps) with c_m = 1 - b1^t, c_n = 1 - b2^t
                    (Adam, Kingma and Ba; seed 002 eq 1-4), or c_m = c_n = 1 without bias correction
-                   (RMSProp). Seed 002 eq 3 applies the momentum to the *preconditioned* gradient
-                   (LaProp's order); with b1 = 0, the case the seed analyses, the two orders coincide.
+                   (RMSProp). That is the Kingma-Ba order (``order="kingma_ba"``).
+* ``exponential`` with ``order="inner"``: seed 002 eq 1-4 as written, the momentum applied to the
+                   *preconditioned* gradient (LaProp's order): m_t = b1 m_{t-1} + (1 - b1) g_t / (sqrt(n_t / c_n)
+                   + eps), Delta_t = -m_t / c_m. With b1 = 0, the case the seed analyses, the two orders
+                   coincide; with b1 > 0 they do not (:func:`update_bound` gives each order's bound).
 
-Both are registered update rules (``simple_average``, ``adam``, ``rmsprop`` of
+All are registered update rules (``simple_average``, ``adam``, ``adam_inner``, ``rmsprop`` of
 :data:`heavytail_sim.update_rules.RULES`), stepped by the engine's own pieces with eta = 1.
 
 Delta theta = (theta_t - theta_{t-1}) / lambda (seed 002, Sec 2), hence the minus sign: a gradient with
@@ -24,10 +27,12 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 from numba import njit, prange
 
 from .algorithms import Algorithm
+from .engine import block_lanes
 from .errors import UsageError
 from .noise import NoiseModel, draw_lanes
 from .oracles import Profile
@@ -35,13 +40,16 @@ from .rng import seed_states
 from .update_rules import apply_update
 
 METHODS = ("simple", "exponential")
-LANES = 64
+ORDERS = ("kingma_ba", "inner")
 
 
-def _rule(method: str, beta1: float, beta2: float, eps: float, bias_correction: bool) -> Algorithm:
-    """The registered update rule of each preconditioner (seed 002 eq 1-4 with the Kingma-Ba order)."""
+def _rule(method: str, beta1: float, beta2: float, eps: float, bias_correction: bool,
+          order: str = "kingma_ba") -> Algorithm:
+    """The registered update rule of each preconditioner and momentum order (module docstring)."""
     if method == "simple":
         return Algorithm("simple_average", eps=eps)
+    if order == "inner":
+        return Algorithm("adam_inner", beta1=beta1, beta2=beta2, eps=eps)  # seed 002 eq 1-4 as written
     return Algorithm("adam" if bias_correction else "rmsprop", beta1=beta1, beta2=beta2, eps=eps)
 
 
@@ -61,12 +69,14 @@ def _updates_kernel(S, kind, a, prof, ru, table, record, X, M, V, Z, fac, out, l
             draw_lanes(kind, a, 1.0 / a, 1.0, S, Z, 0, lo, hi)
             mu = prof[0, t - 1]
             sc = prof[1, t - 1]
-            for l in range(lo, hi):
-                Z[0, l] = mu + sc * Z[0, l]
-            apply_update(ru, float(t), 1.0, np.inf, table[0, t - 1], table[1, t - 1], X, M, V, Z, fac, lo, hi)
+            z = Z[0, lo:hi]
+            for l in range(z.shape[0]):
+                z[l] = mu + sc * z[l]
+            apply_update(ru, float(t), 1.0, np.inf, table[0, t - 1], table[1, t - 1], X, M, V, Z, fac, fac, lo, hi)
             if j < n_rec and record[j] == t:
-                for l in range(lo, hi):
-                    out[j, l] = -Z[0, l]
+                o = out[j, lo:hi]
+                for l in range(z.shape[0]):
+                    o[l] = -z[l]
                 j += 1
 
 
@@ -96,9 +106,15 @@ def _profiles(steps: int, mean, scale, noise_scale: float) -> tuple[np.ndarray, 
     return out[0], out[1] * noise_scale
 
 
-def _check(noise: NoiseModel, steps: int, runs: int, record, method: str, beta1: float, beta2: float):
+def _check(noise: NoiseModel, steps: int, runs: int, record, method: str, beta1: float, beta2: float,
+           order: str = "kingma_ba", bias_correction: bool = True):
     if method not in METHODS:
         raise UsageError(f"unknown preconditioner '{method}' (choose from {', '.join(METHODS)})")
+    if order not in ORDERS:
+        raise UsageError(f"unknown momentum order '{order}' (choose from {', '.join(ORDERS)})")
+    if order == "inner" and (method != "exponential" or not bias_correction):
+        raise UsageError("order='inner' (seed 002 eq 1-4) is the bias-corrected exponential preconditioner: "
+                         "use method='exponential' with bias_correction=True")
     if np.ndim(noise.index) or np.ndim(noise.scale):
         raise UsageError("update simulation takes one noise law for all coordinates (scalar index, scale)")
     if steps < 1 or runs < 1:
@@ -113,7 +129,8 @@ def _check(noise: NoiseModel, steps: int, runs: int, record, method: str, beta1:
 
 def simulate_updates(noise: NoiseModel, steps: int, runs: int, record, method: str = "simple",
                      beta1: float = 0.0, beta2: float = 0.999, bias_correction: bool = True,
-                     eps: float = 0.0, mean=0.0, scale=1.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                     eps: float = 0.0, mean=0.0, scale=1.0, seed: int = 0, order: str = "kingma_ba"
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """Simulate ``runs`` independent coordinates for ``steps`` steps; return ``(record, updates)``.
 
     ``record``: steps t (1-based) at which Delta theta_t is kept; returned sorted and de-duplicated.
@@ -121,30 +138,34 @@ def simulate_updates(noise: NoiseModel, steps: int, runs: int, record, method: s
     ``mean``/``scale``: the gradient's mean and the factor multiplying ``noise`` at step t; scalars,
     arrays of length ``steps``, or callables of the float array t = 1..steps.
     ``eps = 0`` is the seed's setting (Prop 1); coordinate r uses stream r of ``seed``.
+    ``order``: ``"kingma_ba"`` (momentum of the raw gradient, then the preconditioner) or ``"inner"``
+    (seed 002 eq 3 as written: momentum of the preconditioned gradient; exponential method with bias
+    correction only).
     """
-    rec = _check(noise, steps, runs, record, method, beta1, beta2)
+    rec = _check(noise, steps, runs, record, method, beta1, beta2, order, bias_correction)
     mu, sc = _profiles(steps, mean, scale, float(noise.scale))
-    alg = _rule(method, beta1, beta2, eps, bias_correction)
+    alg = _rule(method, beta1, beta2, eps, bias_correction, order)
     out = np.empty((rec.size, runs))
     S = np.ascontiguousarray(seed_states(seed, runs).T)
     X, M, V, Z = (np.zeros((1, runs)) for _ in range(4))
     _updates_kernel(S, noise.code, float(noise.index), np.vstack([mu, sc]), alg.record(np.ones(1)),
-                    _corrections(alg, steps), rec, X, M, V, Z, np.zeros(runs), out, LANES)
+                    _corrections(alg, steps), rec, X, M, V, Z, np.zeros(runs), out,
+                    block_lanes(runs, numba.get_num_threads()))
     return rec, out
 
 
 def simulate_updates_reference(noise: NoiseModel, steps: int, runs: int, record, method: str = "simple",
                                beta1: float = 0.0, beta2: float = 0.999, bias_correction: bool = True,
-                               eps: float = 0.0, mean=0.0, scale=1.0, seed: int = 0
+                               eps: float = 0.0, mean=0.0, scale=1.0, seed: int = 0, order: str = "kingma_ba"
                                ) -> tuple[np.ndarray, np.ndarray]:
     """Slow reference of :func:`simulate_updates` (same streams, same numbers): for tests only.
 
     Draws with the pure-Python generator and sampler of :mod:`heavytail_sim.reference` and steps each
     coordinate with the reference update rules (:func:`heavytail_sim.reference.rule_step`).
     """
-    rec = _check(noise, steps, runs, record, method, beta1, beta2)
+    rec = _check(noise, steps, runs, record, method, beta1, beta2, order, bias_correction)
     mu, sc = _profiles(steps, mean, scale, float(noise.scale))
-    alg = _rule(method, beta1, beta2, eps, bias_correction)
+    alg = _rule(method, beta1, beta2, eps, bias_correction, order)
     from .reference import RuleState, Xoroshiro128Plus, draw as draw_reference, rule_step
 
     states = seed_states(seed, runs)
@@ -187,6 +208,39 @@ def student_t_variance(m: float) -> float:
     return m / (m - 2) if m > 2 else math.inf
 
 
+def update_bound(beta1: float, beta2: float, t, order: str = "kingma_ba") -> np.ndarray:
+    """Largest |Delta theta_t| of bias-corrected Adam with eps = 0, for any gradients (seed 002 Prop 1 says
+    only "bounded"; these are the bounds, t >= 1 an int or array).
+
+    ``kingma_ba``: with rho = beta1^2 / beta2 and S_t = sum_{j<t} rho^j, Cauchy-Schwarz on
+    |m_t| <= (1 - beta1) sum_i beta1^(t-i) |g_i| against v_t = (1 - beta2) sum_i beta2^(t-i) g_i^2 gives
+    |Delta| <= (1 - beta1) sqrt(S_t) sqrt(c_n / (1 - beta2)) / c_m, c_m = 1 - beta1^t, c_n = 1 - beta2^t;
+    it is attained by same-sign gradients with |g_i| proportional to (beta1 / beta2)^(t-i), so it is the
+    supremum. ``inner`` (seed 002 eq 3): each preconditioned term satisfies |g_i| / sqrt(n_i / c_{n,i}) <=
+    sqrt(c_{n,i} / (1 - beta2)), so |Delta| <= (1 - beta1) / c_m sum_i beta1^(t-i) sqrt(c_{n,i} / (1 - beta2))
+    (an upper bound; the terms cannot all be extreme at once). beta1 = 0 gives sqrt(c_n / (1 - beta2)) for
+    both, about sqrt(t) while beta2^t ~ 1, the support of seed 002's f_t.
+    """
+    if order not in ORDERS:
+        raise UsageError(f"unknown momentum order '{order}' (choose from {', '.join(ORDERS)})")
+    if not (0.0 <= beta1 < 1.0 and 0.0 < beta2 < 1.0):
+        raise UsageError("beta1 must lie in [0, 1) and beta2 in (0, 1)")
+    tt = np.atleast_1d(np.asarray(t, dtype=np.int64))
+    if np.any(tt < 1):
+        raise UsageError("steps t must be >= 1")
+    out = np.empty(tt.shape, dtype=float)
+    for n, ti in enumerate(tt):
+        j = np.arange(int(ti), dtype=float)  # t - i = 0 .. t-1
+        c_m = 1.0 - beta1 ** ti
+        if order == "kingma_ba":
+            s = float(np.sum((beta1 ** 2 / beta2) ** j))
+            out[n] = (1.0 - beta1) * math.sqrt(s) * math.sqrt((1.0 - beta2 ** ti) / (1.0 - beta2)) / c_m
+        else:
+            i = ti - j  # i = t .. 1
+            out[n] = (1.0 - beta1) / c_m * float(np.sum(beta1 ** j * np.sqrt((1.0 - beta2 ** i) / (1.0 - beta2))))
+    return out if np.ndim(t) else out[0]
+
+
 def effective_count(beta: float, t: int | np.ndarray) -> np.ndarray:
     """Kish effective sample size 1 / sum w_i^2 of Adam's bias-corrected weights
     w_i = (1-beta) beta^(t-i) / (1 - beta^t): (1+beta)(1-beta^t) / ((1-beta)(1+beta^t)).
@@ -195,3 +249,40 @@ def effective_count(beta: float, t: int | np.ndarray) -> np.ndarray:
     """
     t = np.asarray(t, dtype=float)
     return (1 + beta) * (1 - beta ** t) / ((1 - beta) * (1 + beta ** t))
+
+
+def momentum_variance(beta1: float, t) -> np.ndarray:
+    """Var Delta_t of seed 002 eq 3 (momentum of the preconditioned gradient, bias-corrected) when every
+    preconditioned gradient u_i = g_i / sqrt(n_i / c_n) has variance 1 (seed 002 Cor 1, simple-average
+    model) and they are uncorrelated (flipping the sign of g_j flips u_j and no earlier u_i):
+    (1 - beta1)^2 (1 - beta1^(2t)) / ((1 - beta1^2) (1 - beta1^t)^2); 1 at t = 1, (1 - beta1)/(1 + beta1)
+    as t -> inf."""
+    if not 0.0 <= beta1 < 1.0:
+        raise UsageError("beta1 must lie in [0, 1)")
+    t = np.asarray(t, dtype=float)
+    if np.any(t < 1):
+        raise UsageError("steps t must be >= 1")
+    return (1 - beta1) ** 2 * (1 - beta1 ** (2 * t)) / ((1 - beta1 ** 2) * (1 - beta1 ** t) ** 2)
+
+
+def describe_updates(x, t: int, n_boot: int = 100, seed: int = 0) -> dict:
+    """Summary of one sample of updates at step t: variance of Delta and |Delta| (with the half-width of a
+    normal-approximation 95% CI, sqrt((m4 - s^4) / n)), max |Delta|, the bootstrap-stable mode count of
+    :func:`heavytail_sim.modality.stable_mode_count`, and the mass within 5% of sqrt(t) of 0 and of
+    +-sqrt(t) (the support edge of seed 002's f_t)."""
+    from .modality import stable_mode_count
+
+    x = np.asarray(x, dtype=float).ravel()
+    out = {"t": int(t), "n": int(x.size)}
+    for key, y in (("var", x), ("var_abs", np.abs(x))):
+        c = y - y.mean()
+        v = float(np.mean(c * c))
+        out[key], out[f"{key}_ci95"] = v, 1.96 * math.sqrt(max(float(np.mean(c ** 4)) - v * v, 0.0) / y.size)
+    out["max_abs"] = float(np.max(np.abs(x)))
+    mc = stable_mode_count(x, n_boot=n_boot, seed=seed)
+    out.update(modes=mc.count, mode_share=mc.boot_share, modality=mc.verdict, modes_half_bw=mc.count_half_bw,
+               modes_double_bw=mc.count_double_bw, mode_locations=" ".join(f"{v:.2f}" for v in mc.locations))
+    r = math.sqrt(t)
+    out["frac_near_zero"] = float(np.mean(np.abs(x) < 0.05 * r))
+    out["frac_near_edge"] = float(np.mean(np.abs(x) > 0.95 * r))
+    return out

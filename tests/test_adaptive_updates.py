@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from heavytail_sim.adaptive_updates import (abs_update_variance, effective_count, simulate_updates,
-                                            simulate_updates_reference, student_t_variance, update_law)
+from heavytail_sim.adaptive_updates import (abs_update_variance, describe_updates, effective_count,
+                                            momentum_variance, simulate_updates, simulate_updates_reference,
+                                            student_t_variance, update_bound, update_law)
 from heavytail_sim.errors import UsageError
 from heavytail_sim.noise import NoiseModel
 
@@ -139,3 +140,87 @@ def test_adam_beta09_departs_from_simple_model():
     _, u = simulate_updates(GAUSS, 100, 40_000, [100], method="exponential", beta2=0.9, seed=7)
     assert np.var(u[0]) < 0.95
     assert np.var(np.abs(u[0])) < abs_update_variance(20) - 0.03
+
+
+# --- seed 002 eq 1-4 as written: momentum inside the preconditioner (order="inner", rule adam_inner)
+
+@pytest.mark.parametrize("noise", [GAUSS, NoiseModel("pareto", 1.3, 2.0)])
+def test_inner_order_kernel_equals_reference(noise):
+    kw = dict(method="exponential", beta1=0.8, beta2=0.95, order="inner", mean=lambda t: 0.3 - t / 20, seed=5)
+    r1, a = simulate_updates(noise, 20, 16, [1, 7, 20], **kw)
+    r2, b = simulate_updates_reference(noise, 20, 16, [1, 7, 20], **kw)
+    assert np.array_equal(r1, r2) and np.array_equal(a, b)
+
+
+def test_orders_coincide_without_momentum_and_differ_with_it():
+    kw = dict(method="exponential", beta2=0.99, seed=3)
+    _, kb = simulate_updates(GAUSS, 30, 2000, [2, 30], beta1=0.0, order="kingma_ba", **kw)
+    _, inner = simulate_updates(GAUSS, 30, 2000, [2, 30], beta1=0.0, order="inner", **kw)
+    np.testing.assert_allclose(kb, inner, rtol=1e-14, atol=0)  # the same arithmetic up to a factor 1/c1 = 1
+    _, kb = simulate_updates(GAUSS, 30, 2000, [2, 30], beta1=0.9, order="kingma_ba", **kw)
+    _, inner = simulate_updates(GAUSS, 30, 2000, [2, 30], beta1=0.9, order="inner", **kw)
+    assert np.max(np.abs(kb - inner)) > 0.1
+
+
+def test_update_bounds_hold_and_kingma_ba_is_attained():
+    b1, b2 = 0.9, 0.999
+    rec = [1, 2, 5, 20]
+    for order in ("kingma_ba", "inner"):
+        for noise in (GAUSS, NoiseModel("cauchy")):
+            r, u = simulate_updates(noise, 20, 4000, rec, method="exponential", beta1=b1, beta2=b2, order=order,
+                                    seed=8)
+            bound = update_bound(b1, b2, r, order)
+            assert np.all(np.max(np.abs(u), axis=1) <= bound * (1 + 1e-12))
+    # the Cauchy-Schwarz bound is the supremum: gradients g_i = (b1/b2)^(t-i) reach it at t = T
+    T = 12
+    _, u = simulate_updates(GAUSS, T, 1, [T], method="exponential", beta1=b1, beta2=b2, scale=0.0,
+                            mean=lambda t: -(b1 / b2) ** (T - t))
+    assert u[0, 0] == pytest.approx(update_bound(b1, b2, T), rel=1e-12)
+    # a bound 1% smaller is violated by that sequence (the check has power)
+    assert u[0, 0] > 0.99 * update_bound(b1, b2, T)
+    # beta1 = 0: both orders give sqrt((1 - b2^t) / (1 - b2)) ~ sqrt(t), the support of seed 002's f_t
+    t = np.array([1, 2, 10])
+    for order in ("kingma_ba", "inner"):
+        np.testing.assert_allclose(update_bound(0.0, b2, t, order), np.sqrt((1 - b2 ** t) / (1 - b2)))
+    assert update_bound(0.0, b2, 3) == pytest.approx(math.sqrt(3), rel=2e-3)
+
+
+def test_order_validation():
+    with pytest.raises(UsageError, match="order"):
+        simulate_updates(GAUSS, 10, 5, [2], method="exponential", order="laprop")
+    with pytest.raises(UsageError, match="exponential"):
+        simulate_updates(GAUSS, 10, 5, [2], method="simple", order="inner")
+    with pytest.raises(UsageError, match="bias"):
+        simulate_updates(GAUSS, 10, 5, [2], method="exponential", order="inner", bias_correction=False)
+    with pytest.raises(UsageError):
+        update_bound(0.9, 0.999, 0)
+    with pytest.raises(UsageError):
+        update_bound(0.9, 1.0, 3)
+
+
+def test_momentum_variance_matches_the_inner_order():
+    # Var of seed 002 eq 3's update with mu = 0.9 from Cor 1 and sign symmetry; beta2 = 0.9999 keeps the
+    # exponential average close to the simple one for t <= 30 (beta2^30 ~ 0.997)
+    rec = [1, 2, 5, 30]
+    r, u = simulate_updates(GAUSS, 30, 40_000, rec, method="exponential", beta1=0.9, beta2=0.9999, order="inner",
+                            seed=4)
+    for t, x in zip(r, u):
+        d = describe_updates(x, t, n_boot=10)
+        assert abs(d["var"] - momentum_variance(0.9, t)) < 4 * d["var_ci95"] / 1.96 + 1e-12  # 4 SE
+    assert momentum_variance(0.9, 1) == 1.0
+    assert momentum_variance(0.9, 10 ** 6) == pytest.approx(0.1 / 1.9)
+    # a variance that ignores the bias correction's early weights ((1 - mu)/(1 + mu) at every t) is rejected
+    d2 = describe_updates(u[1], 2, n_boot=10)
+    assert abs(d2["var"] - 0.1 / 1.9) > 20 * d2["var_ci95"]
+    with pytest.raises(UsageError):
+        momentum_variance(1.0, 3)
+
+
+def test_describe_updates_on_the_m2_law():
+    x = update_law(2).rvs(size=20_000, random_state=np.random.default_rng(1))
+    d = describe_updates(x, 2, n_boot=20, seed=1)
+    assert d["modes"] == 2 and d["modality"] == "bimodal"
+    assert d["var"] == pytest.approx(1.0, abs=3 * d["var_ci95"])   # Cor 1
+    assert d["max_abs"] <= math.sqrt(2)
+    # arcsine law: P(|x| > 0.95 sqrt 2) = 1 - (2/pi) arcsin(0.95); binomial SE at n = 20000 is 0.003, 4 SE
+    assert d["frac_near_edge"] == pytest.approx(1 - 2 / math.pi * math.asin(0.95), abs=0.012)

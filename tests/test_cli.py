@@ -115,8 +115,8 @@ def test_every_command_is_registered_once_with_readable_help():
     from heavytail_sim.cli import build_parser
 
     parser, cmds = build_parser()
-    assert list(cmds) == ["simulate", "rates", "lower-bound", "dimension", "acclip", "update-dist", "noise", "check",
-                          "diagnose", "reproduce", "figures"]
+    assert list(cmds) == ["simulate", "rates", "lower-bound", "dimension", "acclip", "adaptive", "update-dist", "noise",
+                          "check", "diagnose", "reproduce", "figures"]
     sub = next(a for a in parser._actions if a.dest == "command")
     for name, p in sub.choices.items():
         text = p.format_help()
