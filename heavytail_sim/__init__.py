@@ -15,11 +15,12 @@ The names a script needs are available at the top level (``import heavytail_sim 
 * schedules: :class:`Schedule`, :func:`theorem1`, :func:`theorem2`, :func:`theorem3`, :func:`sgd_decreasing`,
   :func:`constant`, :func:`resolve_alpha`
 * running: :func:`simulate`, :class:`Runner`, :class:`Result`
-* fitting: :func:`fit_exponent`, :func:`local_slope_bands`, :func:`bootstrap_curves`, :func:`verdict`
+* fitting: :func:`fit_exponent` (an :class:`ExponentFit`), :func:`local_slope_bands`, :func:`bootstrap_curves`,
+  :func:`verdict`
 * theory: :mod:`heavytail_sim.theory` (Table 1 exponents, theorem bounds), :func:`strongly_convex_exponent`,
   :func:`nonconvex_exponent`
 * claims: :func:`claims` (the registry of machine-checked statements of the seeds)
-* diagnosis of gradient samples: :func:`diagnose`
+* diagnosis of gradient samples: :func:`diagnose` (a :class:`Diagnosis`)
 
 Everything else in the package is internal. Names are imported on first use, so that ``import
 heavytail_sim`` (and the command line's ``--help``) stays fast.
@@ -42,9 +43,10 @@ _EXPORTS = {
                                               "constant", "resolve_alpha")},
     **{n: "heavytail_sim.runner" for n in ("simulate", "Runner")},
     "Result": "heavytail_sim.engine",
-    **{n: "heavytail_sim.rates" for n in ("fit_exponent", "local_slope_bands", "bootstrap_curves", "verdict")},
+    **{n: "heavytail_sim.rates" for n in ("fit_exponent", "local_slope_bands", "bootstrap_curves", "verdict",
+                                          "ExponentFit")},
     **{n: "heavytail_sim.theory" for n in ("strongly_convex_exponent", "nonconvex_exponent")},
-    "diagnose": "heavytail_sim.diagnose",
+    **{n: "heavytail_sim.noise_diagnosis" for n in ("diagnose", "Diagnosis")},
 }
 _MODULES = ("theory", "schedules", "problems", "noise", "oracles", "update_rules", "statistics")
 

@@ -74,7 +74,7 @@ def load_array(path: str, key: str | None):
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from .diagnose import diagnose
+    from .noise_diagnosis import diagnose
     from .errors import UsageError
     from .io import check_writable_file, save_figure, write_csv, write_text
 

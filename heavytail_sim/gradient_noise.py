@@ -12,7 +12,7 @@ Gaussian reference. z = sum_i w_i (g_i - grad f) / sqrt(N b) with w ~ N(0, I_N) 
 (Sigma computed exactly over the whole data set, not estimated from the minibatch draws), so the reference
 has the same covariance as the noise it is compared with. Its draws go through the same estimators.
 
-Analysis: :func:`heavytail_sim.diagnose.diagnose` with ``kind="noise"`` and this reference.
+Analysis: :func:`heavytail_sim.noise_diagnosis.diagnose` with ``kind="noise"`` and this reference.
 """
 from __future__ import annotations
 
@@ -198,7 +198,7 @@ class NoiseStudy:
     samples : dict[int, NoiseSample]
         The noise at each checkpoint (arrays dropped by ``keep_arrays=False``: norms kept in ``norms``).
     diagnoses : dict[int, Diagnosis]
-        :func:`heavytail_sim.diagnose.diagnose` of each checkpoint's noise against its exact reference.
+        :func:`heavytail_sim.noise_diagnosis.diagnose` of each checkpoint's noise against its exact reference.
     training : pandas.DataFrame
         step, loss, grad_norm along the SGD run.
     """
@@ -232,7 +232,7 @@ class NoiseStudy:
         model, step, source (noise / gaussian_reference), bin_lo, bin_hi, density."""
         import pandas as pd
 
-        from .diagnose import log_bins
+        from .noise_diagnosis import log_bins
 
         edges = log_bins(*self.norms.values(), *self.reference_norms.values(), bins=bins)
         rows = []
@@ -302,7 +302,7 @@ def noise_during_training(model: Model, *, n_data: int = 4096, data_seed: int = 
     -------
     NoiseStudy
     """
-    from .diagnose import MIN_SAMPLES, diagnose
+    from .noise_diagnosis import MIN_SAMPLES, diagnose
 
     if n_batches < MIN_SAMPLES:
         raise UsageError(f"n_batches must be >= {MIN_SAMPLES} for the tail estimators, got {n_batches}")
@@ -330,7 +330,7 @@ def plot_noise_study(study: NoiseStudy, title: str | None = None):
     reference with the same covariance, norms divided by the reference's median so that shapes compare
     across steps; (middle) tail-index estimates against training step with 95% bootstrap intervals;
     (right) the full-data training loss. Returns the matplotlib figure."""
-    from .diagnose import log_bins, plain_log_ticks
+    from .noise_diagnosis import log_bins, plain_log_ticks
     from .plotting import pyplot
 
     plt = pyplot()

@@ -360,14 +360,14 @@ def run_cell(setting: Setting, law: Law, name: str, etas: Sequence[float], tau_m
 
 
 def diagnose_law(setting: Setting, law: Law, n: int, n_boot: int = 200, seed: int = 0):
-    """:func:`heavytail_sim.diagnose.diagnose` of ``n`` noise vectors of the setting's oracle
+    """:func:`heavytail_sim.noise_diagnosis.diagnose` of ``n`` noise vectors of the setting's oracle
     (:func:`noise_vectors`): the estimators' readings on noise whose law is known.
 
     Returns
     -------
-    heavytail_sim.diagnose.Diagnosis
+    heavytail_sim.noise_diagnosis.Diagnosis
     """
-    from .diagnose import diagnose
+    from .noise_diagnosis import diagnose
 
     return diagnose(noise_vectors(setting, law, n, seed), "noise", n_boot=n_boot, seed=seed)
 

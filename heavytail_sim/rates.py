@@ -112,7 +112,25 @@ def bootstrap_curves(raw, statistic: str = "mean", n_boot: int = 1000, seed: int
 
 @dataclass(frozen=True)
 class ExponentFit:
-    """A fitted exponent with its percentile bootstrap interval over ``[k_lo, k_hi]``."""
+    """A fitted exponent with its percentile bootstrap interval over ``[k_lo, k_hi]``.
+
+    Attributes
+    ----------
+    slope : float
+        Least-squares slope of log(statistic) on log k over the window (the exponent).
+    ci_low, ci_high : float
+        The percentile bootstrap interval (whole runs resampled) at ``level``.
+    k_lo, k_hi : float
+        The fitted window of k.
+    n_points : int
+        Checkpoints in the window.
+    n_boot : int
+        Bootstrap resamples.
+    statistic : str
+        The statistic of the runs that was fitted (``mean``, ``median``).
+    level : float
+        Confidence level of the interval.
+    """
 
     slope: float
     ci_low: float
@@ -126,6 +144,7 @@ class ExponentFit:
 
     @property
     def half_width(self) -> float:
+        """Half the width of the interval."""
         return 0.5 * (self.ci_high - self.ci_low)
 
 

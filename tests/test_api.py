@@ -77,13 +77,13 @@ def test_the_names_a_script_needs_are_public():
 def test_a_function_named_like_its_module_stays_the_function():
     # ``hts.diagnose`` must be the function even when the module of the same name was imported first (the
     # command line imports it that way); a fresh interpreter, so that nothing was imported before
-    code = ("import heavytail_sim.diagnose\nimport heavytail_sim as hts\n"
+    code = ("import heavytail_sim.noise_diagnosis\nimport heavytail_sim as hts\n"
             "print(callable(hts.diagnose), type(hts.diagnose).__name__)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["True", "function"], (
-        f"after 'import heavytail_sim.diagnose', hts.diagnose is {proc.stdout.strip()!r}: the submodule shadows "
+        f"after 'import heavytail_sim.noise_diagnosis', hts.diagnose is {proc.stdout.strip()!r}: the submodule shadows "
         "the function of the same name")
 
 

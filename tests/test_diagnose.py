@@ -7,7 +7,7 @@ import pytest
 
 from heavytail_sim import diagnose_cmd
 from heavytail_sim.cli import OneLineParser
-from heavytail_sim.diagnose import (CATEGORIES, MIN_SAMPLES, TABLE_COLUMNS, diagnose, gaussian_reference, prepare,
+from heavytail_sim.noise_diagnosis import (CATEGORIES, MIN_SAMPLES, TABLE_COLUMNS, diagnose, gaussian_reference, prepare,
                                     verdict)
 from heavytail_sim.errors import UsageError
 from heavytail_sim.noise import sample

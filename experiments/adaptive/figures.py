@@ -25,7 +25,7 @@ def _plt():
 
 def _plain(axis) -> None:
     """Plain-number labels on a log axis (no 2x10^-1 minor labels colliding)."""
-    from heavytail_sim.diagnose import plain_log_ticks
+    from heavytail_sim.noise_diagnosis import plain_log_ticks
 
     plain_log_ticks(axis)
 

@@ -98,6 +98,10 @@ class Diagnosis:
         The verdict's category (a key of :data:`CATEGORIES`) and its plain-language sentence.
     caveats : list[str]
         Conditions that weaken the verdict.
+    n_boot : int
+        Bootstrap resamples behind every interval.
+    seed : int
+        Seed of the resampling and of the Gaussian reference.
     """
 
     kind: str
