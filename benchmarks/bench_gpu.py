@@ -64,6 +64,15 @@ def _noise_kernels(kind_code: int):
 
 
 def _bench(kind: str, a: float, d: int, runs: int, seconds: float, smoke: bool, peak: float) -> dict:
+    import warnings
+
+    with warnings.catch_warnings():
+        # numba's CUDA simulator runs the generator on numpy scalars, which warn on its uint64 wrap-around
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _bench_quiet(kind, a, d, runs, seconds, smoke, peak)
+
+
+def _bench_quiet(kind: str, a: float, d: int, runs: int, seconds: float, smoke: bool, peak: float) -> dict:
     from heavytail_sim import cuda_engine
     from heavytail_sim.cuda_engine import CudaSimulation
     from ptx_flops import ptx_fp64_flops
