@@ -429,9 +429,11 @@ def finding(tables: dict) -> str:
     sec6 = tables["sec6_summary"].set_index("scenario")
     worst = (th.var_abs - th.var_abs_cor2).abs().max()
     b09 = ad[ad.beta == 0.9].iloc[0]
-    return (f"The simple-average update law of seed 002 Thm 1 holds (KS p >= {th.ks_p.min():.2g} for m = "
-            f"{', '.join(str(m) for m in th.m)}; Var = 1 within {(th['var'] - 1).abs().max():.3f}; Cor 2 within "
-            f"{worst:.4f}), but the text's Var|x_g| = (m-1)/m does not (0.5 vs {th.var_abs.iloc[0]:.3f} at m = 2); "
+    return (f"Seed 002's eq 30 is the law of the simple-average update x_g = g_t / sqrt((1/t) sum g_i^2) "
+            f"(KS p >= {th.ks_p.min():.2g} for m = {', '.join(str(m) for m in th.m)}; Var = 1 within "
+            f"{(th['var'] - 1).abs().max():.3f}; Cor 2 within {worst:.4f}), i.e. Thm 1 holds with c_n = t (with "
+            f"its stated c_n = 1/t the update is x_g / t: claim 002-thm1-normalisation); the text's "
+            f"Var|x_g| = (m-1)/m does not hold (0.5 vs {th.var_abs.iloc[0]:.3f} at m = 2); "
             f"Adam at beta = 0.9 departs from it (Var|update| {b09.var_abs:.3f} vs {b09.var_abs_simple_model:.3f}); "
             f"a growing gradient scale keeps the update bimodal up to t = "
             f"{int(sec6.loc['increasing N(0,t^2)', 'last_t_multimodal'])}, Cauchy gradients give up to "
