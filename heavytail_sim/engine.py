@@ -105,7 +105,7 @@ def state_bytes(problem: Problem, algorithm: Algorithm, runs: int) -> int:
 
 
 # ------------------------------------------------------------------ kernels shared with the CUDA backend
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def average(w, X, XBAR, lo, hi):
     """x_bar += w (x - x_bar): with w = 2/(k+1) this is seed 000 Thm 1's sum_j j x_{j-1} / sum_j j."""
     for i in range(X.shape[0]):
@@ -115,7 +115,7 @@ def average(w, X, XBAR, lo, hi):
             xb[l] += w * (x[l] - xb[l])
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def check_and_track(st, lo, hi):
     """Divergence test (true and stochastic gradient finite) and the running sum / min of ||grad f||^2."""
     gn2 = st.W[W_GN2, lo:hi]
@@ -131,7 +131,7 @@ def check_and_track(st, lo, hi):
         gmin[l] = fmin(gmin[l], g)
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def track_chain(pb, k, st, lo, hi):
     """Chain progress of x_k: prog_{1/4}, prog_0, and the first step at which prog_{1/4} = T."""
     T = st.X.shape[0]
@@ -143,7 +143,7 @@ def track_chain(pb, k, st, lo, hi):
             st.T[T_HIT, l] = k
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def count_reveals(st, lo, hi):
     """Chain oracle: a query revealed the next coordinate when its Bernoulli draw was 1; the oracle
     leaves xi/p in ``W[W_FAC]`` (see :func:`step_block`)."""

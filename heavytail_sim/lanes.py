@@ -10,7 +10,7 @@ from numba import njit
 from .vecmath import where
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def square_into(acc, v, first):
     """acc += v^2 elementwise, or acc = v^2 when ``first`` (the first coordinate of a squared norm): norms are
     summed coordinate by coordinate in index order, without a separate pass to zero the accumulator."""

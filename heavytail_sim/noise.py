@@ -128,7 +128,7 @@ def draw_local(s0, s1, kind, a, ia, s):
     return bernoulli_draw(s0, s1, a, s)
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def draw_lanes(kind, a, ia, s, S, out, i, lo, hi):
     """``out[i, l]`` = one draw of the law (kind, a, s) from lane l's stream ``S[:, l]``, l in lo..hi-1.
 

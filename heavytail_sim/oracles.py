@@ -230,7 +230,7 @@ def noise_dim_mismatch(noise: NoiseModel, d: int) -> bool:
 
 
 # ------------------------------------------------------------------ kernel
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def add_gradient(g, shift, z, zn2, first):
     """z = (g + shift) + z on 1-D row views (the additive oracle's answer from its noise draws), and its
     square added to the squared norm ``zn2`` (started at the first coordinate)."""
@@ -240,7 +240,7 @@ def add_gradient(g, shift, z, zn2, first):
         zn2[l] = where(first, 0.0, zn2[l]) + zl * zl
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def stochastic_gradient(oc, pb, scale, shift, X, G, Z, S, zn2, xi, lo, hi):
     """Z[:, l] = the oracle's answer at X[:, l], from the true gradient G[:, l], and zn2[l] = ||Z[:, l]||^2,
     for lanes lo..hi-1.

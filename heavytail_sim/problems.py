@@ -118,7 +118,7 @@ def chain_dphi(x):
 
 
 # ------------------------------------------------------------------ lane kernels (numba)
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def _separable_gradient(pb, X, G, gn2, lo, hi):
     d = X.shape[0]
     kind = pb.kind
@@ -152,7 +152,7 @@ def _separable_gradient(pb, X, G, gn2, lo, hi):
                 q[l] = where(first, 0.0, q[l]) + gl * gl
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def _chain_gradient(pb, X, G, gn2, lo, hi):
     T = X.shape[0]
     lam = pb.scal[S_CHAIN_LAM]
@@ -175,7 +175,7 @@ def _chain_gradient(pb, X, G, gn2, lo, hi):
         gn2[l] = total
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def _least_squares_gradient(pb, X, G, gn2, lo, hi):
     d = X.shape[0]
     H = pb.mat
@@ -195,7 +195,7 @@ def _least_squares_gradient(pb, X, G, gn2, lo, hi):
     _square_norms(G, gn2, lo, hi)
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def _square_norms(G, gn2, lo, hi):
     """gn2[l] = sum_i G[i, l]^2 in coordinate order, for lanes lo..hi-1."""
     q = gn2[lo:hi]
@@ -209,7 +209,7 @@ def logistic_weight(m):
     return -1.0 / (1.0 + math.exp(m))
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def _logistic_gradient(pb, X, G, gn2, lo, hi):
     d = X.shape[0]
     A = pb.data
@@ -231,7 +231,7 @@ def _logistic_gradient(pb, X, G, gn2, lo, hi):
     _square_norms(G, gn2, lo, hi)
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def gradient(pb, X, G, gn2, lo, hi):
     """grad f at the lanes lo..hi-1 of ``X`` (d, R) into ``G`` (d, R), ||grad f||^2 into ``gn2`` (R,)."""
     if pb.kind == CHAIN:
@@ -317,7 +317,7 @@ def chain_progress(pb, X, l, a):
     return p
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def project(pb, X, scratch, lo, hi):
     """Euclidean projection of lanes lo..hi-1 onto the problem's set (``scratch`` (R,): squared offsets)."""
     d = X.shape[0]

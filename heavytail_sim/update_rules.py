@@ -101,7 +101,7 @@ R_B1, R_B2, R_EPS, R_A = 0, 1, 2, 3
 # Each piece works on one coordinate's row of a block of runs: 1-D views (``v = V[i, lo:hi]``) indexed
 # from 0. LLVM vectorises these loops; the same loops written on 2-D arrays with a runtime lane offset
 # stay scalar (its alias checks fail), measured 6x slower.
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def ema_square(b2, v, g):
     """v = b2 v + (1 - b2) g^2 (RMSProp/Adam second moment)."""
     for l in range(v.shape[0]):
@@ -109,7 +109,7 @@ def ema_square(b2, v, g):
         v[l] = b2 * v[l] + (1.0 - b2) * gl * gl
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def ema_abs_pow(b2, a, v, g):
     """v = b2 v + (1 - b2) |g|^a (ACClip: v = tau^a)."""
     if a == 1.0:
@@ -120,7 +120,7 @@ def ema_abs_pow(b2, a, v, g):
             v[l] = b2 * v[l] + (1.0 - b2) * vpow(abs(g[l]), a)
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def mean_square(k, v, g):
     """v_k = mean of g_1^2 .. g_k^2, recursively v += (g^2 - v)/k."""
     for l in range(v.shape[0]):
@@ -128,7 +128,7 @@ def mean_square(k, v, g):
         v[l] += (gl * gl - v[l]) / k
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def momentum(b1, inv_c1, m, d):
     """m = b1 m + (1 - b1) d, then d = m / c1 (``inv_c1`` = 1 / c1, exactly 1 without bias correction)."""
     for l in range(m.shape[0]):
@@ -137,7 +137,7 @@ def momentum(b1, inv_c1, m, d):
         d[l] = ml * inv_c1
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def global_clip_factor(tau, n2, out):
     """out = min(tau / ||d||, 1) from n2 = ||d||^2 (1 for a zero vector); ``out`` may be ``n2``."""
     for l in range(out.shape[0]):
@@ -145,7 +145,7 @@ def global_clip_factor(tau, n2, out):
         out[l] = where(q > tau * tau, fmin(tau / math.sqrt(q), 1.0), 1.0)
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def normalize_factor(n2, out):
     """out = 1 / ||d|| from n2 = ||d||^2 (0 for a zero vector: no step); ``out`` may be ``n2``."""
     for l in range(out.shape[0]):
@@ -154,21 +154,21 @@ def normalize_factor(n2, out):
         out[l] = where(q > 0.0, 1.0 / math.sqrt(where(q > 0.0, q, 1.0)), 0.0)
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def scale(d, fac):
     """d = f d with a per-run factor."""
     for l in range(d.shape[0]):
         d[l] *= fac[l]
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def coord_clip(tau, d):
     """d = min(max(d, -tau), tau)."""
     for l in range(d.shape[0]):
         d[l] = fmin(fmax(d[l], -tau), tau)
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def adaptive_clip(a, eps, v, d):
     """d = min(tau / (|d| + eps), 1) d with tau = v^(1/a)."""
     if a == 1.0:
@@ -182,7 +182,7 @@ def adaptive_clip(a, eps, v, d):
             d[l] = fmin(vpow(v[l], ia) / (abs(dl) + eps), 1.0) * dl
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def precondition(inv_c2, eps, v, d):
     """d = d / (sqrt(v / c2) + eps), ``inv_c2`` = 1 / c2 (exactly 1 without bias correction)."""
     if inv_c2 == 1.0:
@@ -193,14 +193,14 @@ def precondition(inv_c2, eps, v, d):
             d[l] = d[l] / (math.sqrt(v[l] * inv_c2) + eps)
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def step(eta, x, d):
     """x = x - eta d."""
     for l in range(x.shape[0]):
         x[l] -= eta * d[l]
 
 
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def step_scaled(eta, fac, x, d):
     """x = x - (eta f) d with a per-run factor f (global transforms)."""
     for l in range(x.shape[0]):
@@ -208,7 +208,7 @@ def step_scaled(eta, fac, x, d):
 
 
 # ------------------------------------------------------------------ the composed step
-@njit(error_model="numpy")
+@njit(inline="always", error_model="numpy")
 def apply_update(ru, k, eta, tau, inv_c1, inv_c2, X, M, V, Z, zn2, fac, lo, hi):
     """One step of rule ``ru`` for lanes lo..hi-1: consumes the stochastic gradient ``Z`` (d, R, overwritten
     by the direction), updates the momentum ``M``, second moment ``V`` and iterate ``X``; ``zn2`` (R,) holds
