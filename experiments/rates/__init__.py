@@ -27,14 +27,15 @@ quick/full presets, and optionally a ``check(config)`` rule and a ``memory(confi
    :data:`~experiments.rates.parts.PARTS`. The study's parameters, presets, ``--set parts`` choices,
    tables, figures, rules and memory estimate follow from the declaration; ``--help`` lists them.
 
-For example, a part measuring a non-convex lower bound on a chain problem::
+For example, the part ``lb`` (seed 001 Thm 6 on the chain) declares its cells in ``cells.py``
+(``chain_cell``), its tables in ``fitting.py`` (``lower_bound_tables``: rows of its own tables plus Table 1
+rows for the shared ``rates`` table), its figure in ``figures.py`` (``figure_lower_bound``) and itself in
+``parts.py``::
 
-    CHAIN = Part("chain", "chain lower bound: every method's progress against T",
-                 compute=lambda runner, cfg, noises: chain_tables(runner, cfg),
-                 draw=lambda tables, cfg, noises: {"chain": figure_chain(tables["chain"])},
-                 tables=(Table("chain"),), figures=("chain",),
-                 params={"chain_T": Param(Int(2, 10 ** 6), "chain length T")},
-                 presets={"quick": {"chain_T": 20}, "full": {"chain_T": 100}})
+    LOWER_BOUND = Part("lb", "non-convex lower bound (seed 001 Thm 6) on the chain: ...",
+                       _logged("rates: non-convex lower bound (chain)", lower_bound_tables), _lb_draw,
+                       (RATES, CURVES, Table("nc_lower_bound"), ...), ("nc_lower_bound",),
+                       LB_PARAMS, LB_PRESETS, None, _lb_memory)
 """
 from .cells import Curve, expectation_samples, nc_cell, sc_cell
 from .config import (C_GRID, C_TRANSIENT_TOL, EXP_TAILS, NOISES, RUNS_BOOST, TAILS, choose_c, noise_key,
