@@ -189,7 +189,7 @@ def compute(cfg: dict, runner) -> dict:
     fits = []
     span = math.log10(dims.max() / dims.min()) + 0.01
     for (sc, name), per_d in raw.items():
-        fit = fit_exponent(dims, [per_d[d] for d in cfg["dims"]], "mean", decades=span, n_boot=cfg["n_boot"],
+        fit = fit_exponent(dims, [per_d[d] for d in cfg["dims"]], statistic="mean", decades=span, n_boot=cfg["n_boot"],
                            seed=seed_for(cfg["seed"], "dimension.fit", scaling=sc, method=name), paired=False)
         ev = table[(table.scaling == sc) & (table.method == name)].set_index("d")
         # theory exponents: log-log slope over d of each bound's constant

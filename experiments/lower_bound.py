@@ -186,7 +186,7 @@ def compute(cfg: dict, runner) -> dict:
         # the first, large steps)
         for span in (math.log10(ks.max() / ks.min()) + 0.01, 2.0):
             for m in SIM_METHODS + COUNT_METHODS:
-                fit = fit_exponent(ks, raw[m], "mean", decades=span, n_boot=cfg["n_boot"],
+                fit = fit_exponent(ks, raw[m], statistic="mean", decades=span, n_boot=cfg["n_boot"],
                                    seed=seed_for(cfg["seed"], "lower_bound.fit", alpha=a, method=m), paired=False)
                 fits.append({"alpha": a, "method": m, "exponent": fit.slope, "ci_low": fit.ci_low,
                              "ci_high": fit.ci_high, "theory": rate, "k_lo": int(fit.k_lo),

@@ -56,7 +56,7 @@ def _statistic(values: np.ndarray, statistic: str) -> np.ndarray:
     raise ValueError(f"unknown statistic '{statistic}' (choose from {', '.join(STATISTICS)})")
 
 
-def bootstrap_curves(raw, statistic: str = "mean", n_boot: int = 1000, seed: int = 0,
+def bootstrap_curves(raw, *, statistic: str = "mean", n_boot: int = 1000, seed: int = 0,
                      paired: bool = True) -> np.ndarray:
     """Bootstrap replicates of a statistic's curve, shape ``(n_boot, C)``.
 
@@ -155,7 +155,7 @@ def _full_curve(raw, statistic: str, paired: bool) -> np.ndarray:
     return np.array([_statistic(np.asarray(v, float).ravel(), statistic) for v in raw])
 
 
-def fit_exponent(k: np.ndarray, raw, statistic: str = "mean", decades: float = 1.5,
+def fit_exponent(k: np.ndarray, raw, *, statistic: str = "mean", decades: float = 1.5,
                  kmax: float | None = None, n_boot: int = 1000, seed: int = 0, paired: bool = True,
                  level: float = 0.95) -> ExponentFit:
     """Exponent of ``statistic``'s curve over the last ``decades`` decades with a bootstrap CI.
@@ -194,7 +194,7 @@ def fit_exponent(k: np.ndarray, raw, statistic: str = "mean", decades: float = 1
     k = np.asarray(k, float)
     mask = window_mask(k, decades, kmax)
     slope, _ = fit_slope(k, _full_curve(raw, statistic, paired), mask)
-    reps = bootstrap_curves(raw, statistic, n_boot, seed, paired)
+    reps = bootstrap_curves(raw, statistic=statistic, n_boot=n_boot, seed=seed, paired=paired)
     slopes = np.array([fit_slope(k, rep, mask)[0] for rep in reps])
     if np.any(np.isnan(slopes)):
         lo = hi = math.nan
@@ -228,7 +228,7 @@ def local_slopes(k: np.ndarray, y: np.ndarray, width: float = 0.5, kmax: float |
     return np.asarray(mids)[order], np.asarray(slopes)[order]
 
 
-def local_slope_bands(k: np.ndarray, raw, statistic: str = "mean", width: float = 0.5,
+def local_slope_bands(k: np.ndarray, raw, *, statistic: str = "mean", width: float = 0.5,
                       n_boot: int = 400, seed: int = 0, paired: bool = True, level: float = 0.95
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Local slopes of the statistic's curve with bootstrap percentile bands.
@@ -259,7 +259,7 @@ def local_slope_bands(k: np.ndarray, raw, statistic: str = "mean", width: float 
     """
     k = np.asarray(k, float)
     mids, slopes = local_slopes(k, _full_curve(raw, statistic, paired), width)
-    reps = bootstrap_curves(raw, statistic, n_boot, seed, paired)
+    reps = bootstrap_curves(raw, statistic=statistic, n_boot=n_boot, seed=seed, paired=paired)
     rs = np.array([local_slopes(k, rep, width)[1] for rep in reps])
     with np.errstate(invalid="ignore"):
         lo = np.nanquantile(rs, (1 - level) / 2, axis=0) if rs.size else np.array([])

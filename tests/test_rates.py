@@ -57,7 +57,7 @@ def _synthetic(b, R, C=31, seed=0):
 def test_bootstrap_mean_replicates_match_resampled_means():
     # multinomial counts must give the same distribution as index resampling: compare mean and spread
     k, raw = _synthetic(-0.5, 300, C=5, seed=1)
-    reps = bootstrap_curves(raw, "mean", 4000, seed=2)
+    reps = bootstrap_curves(raw, statistic="mean", n_boot=4000, seed=2)
     rng = np.random.default_rng(3)
     idx = rng.integers(0, 300, size=(4000, 300))
     ref = raw[:, idx].mean(axis=2).T
@@ -69,7 +69,7 @@ def test_bootstrap_mean_replicates_match_resampled_means():
 def test_bootstrap_mean_is_infinite_when_a_resample_holds_a_diverged_run():
     raw = np.ones((3, 50))
     raw[:, 7] = np.inf
-    reps = bootstrap_curves(raw, "mean", 200, seed=0)
+    reps = bootstrap_curves(raw, statistic="mean", n_boot=200, seed=0)
     holds = np.isinf(reps[:, 0])
     # P(a resample misses run 7) = (49/50)^50 = 0.36: both cases occur among 200 replicates
     assert holds.any() and (~holds).any()
@@ -80,13 +80,13 @@ def test_fit_exponent_interval_covers_the_truth_and_shrinks_with_runs():
     covered, widths = 0, {}
     for rep in range(20):
         k, raw = _synthetic(-0.6, 200, seed=10 + rep)
-        fit = fit_exponent(k, raw, "mean", 2.0, n_boot=300, seed=rep)
+        fit = fit_exponent(k, raw, statistic="mean", decades=2.0, n_boot=300, seed=rep)
         covered += fit.ci_low <= -0.6 <= fit.ci_high
         widths.setdefault(200, []).append(fit.half_width)
     # nominal 95%: P(Binomial(20, 0.95) <= 15) < 0.02, so >= 16 of 20 must cover
     assert covered >= 16
     k, raw = _synthetic(-0.6, 3200, seed=99)
-    big = fit_exponent(k, raw, "mean", 2.0, n_boot=300, seed=1)
+    big = fit_exponent(k, raw, statistic="mean", decades=2.0, n_boot=300, seed=1)
     # 16x the runs: half-width ~1/4; 0.45 leaves room for the bootstrap's own noise
     assert big.half_width < 0.45 * np.median(widths[200])
     assert big.k_lo == pytest.approx(1e3, rel=1e-9) and big.k_hi == pytest.approx(1e5, rel=1e-9)
@@ -94,18 +94,18 @@ def test_fit_exponent_interval_covers_the_truth_and_shrinks_with_runs():
 
 def test_fit_exponent_median_and_unpaired_horizons():
     k, raw = _synthetic(-0.4, 400, C=7, seed=5)
-    med = fit_exponent(k, raw, "median", 2.0, n_boot=200, seed=0)
+    med = fit_exponent(k, raw, statistic="median", decades=2.0, n_boot=200, seed=0)
     assert med.ci_low <= -0.4 <= med.ci_high  # fixed seeds; exact data exponent -0.4
     # independent runs per horizon: a list of arrays of different sizes
     cols = [raw[c, : 100 + 20 * c] for c in range(raw.shape[0])]
-    unp = fit_exponent(k, cols, "mean", 2.0, n_boot=200, seed=0, paired=False)
+    unp = fit_exponent(k, cols, statistic="mean", decades=2.0, n_boot=200, seed=0, paired=False)
     assert unp.ci_low <= -0.4 <= unp.ci_high
     assert unp.slope == pytest.approx(fit_slope(k, [c.mean() for c in cols], window_mask(k, 2.0))[0])
 
 
 def test_local_slope_bands_bracket_the_point_estimates():
     k, raw = _synthetic(-0.8, 300, seed=4)
-    mids, s, lo, hi = local_slope_bands(k, raw, "mean", 0.5, n_boot=100, seed=0)
+    mids, s, lo, hi = local_slope_bands(k, raw, statistic="mean", width=0.5, n_boot=100, seed=0)
     assert mids.shape == s.shape == lo.shape == hi.shape and len(mids) >= 6
     assert np.all(lo <= s + 1e-12) and np.all(s <= hi + 1e-12)
 

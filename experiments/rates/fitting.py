@@ -54,8 +54,8 @@ def fit_rows(curve: Curve, base: dict, theory_by_stat: dict, cfg: dict, seed: in
     tol = cfg["tol"]
     for stat, (theory_val, source) in theory_by_stat.items():
         over, raw = (stat, curve.raw) if metric_of is None or stat not in metric_of else metric_of[stat]
-        fit = fit_exponent(curve.k, raw, over, cfg["decades"] if decades is None else decades, kmax, cfg["n_boot"],
-                           seed, curve.paired)
+        fit = fit_exponent(curve.k, raw, statistic=over, decades=cfg["decades"] if decades is None else decades,
+                           kmax=kmax, n_boot=cfg["n_boot"], seed=seed, paired=curve.paired)
         vkind = kind_by_stat.get(stat, "theta")
         v = "n/a (mean infinite: Table 1 N/A)" if vkind == "na" else bound_verdict(fit.slope, theory_val, tol, vkind)
         rows.append({**base, "statistic": stat, "fitted": fit.slope, "ci_low": fit.ci_low, "ci_high": fit.ci_high,
@@ -83,9 +83,9 @@ def slope_rows(curve: Curve, setting: str, alg: str, kind: str, a, cfg: dict) ->
     from heavytail_sim.rates import local_slope_bands
 
     width = 0.5 if curve.paired else 1.0  # horizons are sparser than checkpoints: one-decade windows
-    km, s, lo, hi = local_slope_bands(curve.k, curve.raw, "mean", width, cfg["n_boot_local"],
-                                      seed_for(cfg["seed"], "rates.local_slopes", setting=setting, algorithm=alg,
-                                               noise=kind, a=a), curve.paired)
+    km, s, lo, hi = local_slope_bands(curve.k, curve.raw, statistic="mean", width=width, n_boot=cfg["n_boot_local"],
+                                      seed=seed_for(cfg["seed"], "rates.local_slopes", setting=setting, algorithm=alg,
+                                                    noise=kind, a=a), paired=curve.paired)
     base = {"setting": setting, "algorithm": alg, "noise": kind, "a": math.nan if a is None else a}
     return [{**base, "k_mid": k, "slope": v, "ci_low": l, "ci_high": h} for k, v, l, h in zip(km, s, lo, hi)]
 
@@ -239,7 +239,7 @@ def growth_rows(f: np.ndarray, cfg: dict, groups: int, seed: int, theory_growth:
     from heavytail_sim.rates import fit_exponent, verdict
 
     ns, means = sample_mean_curves(f, groups)
-    fit = fit_exponent(ns, means, "median", cfg["decades"], None, cfg["n_boot"], seed)
+    fit = fit_exponent(ns, means, statistic="median", decades=cfg["decades"], n_boot=cfg["n_boot"], seed=seed)
     row = {"runs": f.size, "groups": groups, "statistic": "median over groups of the sample mean of n runs",
            "fitted_growth": fit.slope, "ci_low": fit.ci_low, "ci_high": fit.ci_high, "theory_growth": theory_growth,
            "difference": fit.slope - theory_growth, "verdict": verdict(fit.slope, theory_growth, cfg["tol"]),
@@ -289,7 +289,8 @@ def constants_tables(runner, cfg: dict) -> dict:
         G, Gerr = theory.ball_G(MU, CONST_RADIUS, kind, 2.0 if a is None else a, 1.0, p)
         k, raw = constants_cell(runner, kind, a, p, G, cfg)
         mean = raw.mean(axis=1)
-        boot = bootstrap_curves(raw, "mean", cfg["n_boot"], seed_for(cfg["seed"], "rates.const_fit", noise=kind, a=a))
+        boot = bootstrap_curves(raw, statistic="mean", n_boot=cfg["n_boot"],
+                                seed=seed_for(cfg["seed"], "rates.const_fit", noise=kind, a=a))
         upper = np.quantile(boot, 0.975, axis=0)
         bound = theory.theorem1_bound(k, p, G, MU)
         rows.append({"noise": kind, "a": math.nan if a is None else a, "p": p, "G": G, "G_quad_err": Gerr,
@@ -323,7 +324,7 @@ def _mean_ci(x: np.ndarray, n_boot: int, seed: int) -> tuple[float, float, float
     """Mean with a 95% percentile bootstrap interval."""
     from heavytail_sim.rates import bootstrap_curves
 
-    reps = bootstrap_curves(np.asarray(x, float)[None, :], "mean", n_boot, seed)[:, 0]
+    reps = bootstrap_curves(np.asarray(x, float)[None, :], statistic="mean", n_boot=n_boot, seed=seed)[:, 0]
     return float(np.mean(x)), float(np.quantile(reps, 0.025)), float(np.quantile(reps, 0.975))
 
 
@@ -511,7 +512,7 @@ def bound_check(k, raw, bound, n_boot: int, seed: int, paired: bool = True) -> t
     from heavytail_sim.rates import bootstrap_curves
 
     mean = np.array([np.mean(v) for v in raw]) if not paired else np.asarray(raw).mean(axis=1)
-    upper = np.quantile(bootstrap_curves(raw, "mean", n_boot, seed, paired), 0.975, axis=0)
+    upper = np.quantile(bootstrap_curves(raw, statistic="mean", n_boot=n_boot, seed=seed, paired=paired), 0.975, axis=0)
     bound = np.asarray(bound, float)
     summary = {"min_margin_mean": float(np.min(bound / mean)), "k_at_min": int(k[np.argmin(bound / mean)]),
                "min_margin_upper95": float(np.min(bound / upper)), "holds_every_checkpoint": bool(np.all(mean <= bound)),
@@ -622,8 +623,8 @@ def fit_exponent_row(cur: Curve, cfg: dict, seed: int):
     """The mean's exponent over all of a cell's horizons (or checkpoints) with its bootstrap CI."""
     from heavytail_sim.rates import fit_exponent
 
-    return fit_exponent(cur.k, cur.raw, "mean", math.log10(cur.k[-1] / cur.k[0]) + 1e-6, None, cfg["n_boot"], seed,
-                        cur.paired)
+    return fit_exponent(cur.k, cur.raw, statistic="mean", decades=math.log10(cur.k[-1] / cur.k[0]) + 1e-6,
+                        n_boot=cfg["n_boot"], seed=seed, paired=cur.paired)
 
 
 # --------------------------------------------------------------------------- seed 001's own theorems
@@ -695,8 +696,8 @@ def s001_tables(runner, cfg: dict) -> dict:
         bound = theory.theorem2_sigma_bound(cur.k, p, st["sigma"], st["L"], st["f0"])
         summary, per = bound_check(cur.k, cur.raw, bound, cfg["n_boot"],
                                    seed_for(cfg["seed"], "rates.s001_fit", theorem=2, noise=kind, a=a), False)
-        fit = fit_exponent(cur.k, cur.raw, "mean", cfg["decades"], None, cfg["n_boot"],
-                           seed_for(cfg["seed"], "rates.s001_fit", theorem=2, noise=kind, a=a, w=1), False)
+        fit = fit_exponent(cur.k, cur.raw, statistic="mean", decades=cfg["decades"], n_boot=cfg["n_boot"],
+                           seed=seed_for(cfg["seed"], "rates.s001_fit", theorem=2, noise=kind, a=a, w=1), paired=False)
         th = theory.nonconvex_exponent(p)
         rows.append({"theorem": S001_THM2, "noise": kind, "a": la, "p": p, "constant": "sigma", "value": st["sigma"],
                      "noise_scale": st["scale"], "x0": st["x0"], "f0": st["f0"], "L_or_mu": st["L"],
@@ -716,8 +717,8 @@ def s001_tables(runner, cfg: dict) -> dict:
         bound = theory.theorem4_bound(k, p, G, MU)
         summary, per = bound_check(k, raw, bound, cfg["n_boot"],
                                    seed_for(cfg["seed"], "rates.s001_fit", theorem=4, noise=kind, a=a), True)
-        fit = fit_exponent(k, raw, "mean", cfg["decades"], None, cfg["n_boot"],
-                           seed_for(cfg["seed"], "rates.s001_fit", theorem=4, noise=kind, a=a, w=1))
+        fit = fit_exponent(k, raw, statistic="mean", decades=cfg["decades"], n_boot=cfg["n_boot"],
+                           seed=seed_for(cfg["seed"], "rates.s001_fit", theorem=4, noise=kind, a=a, w=1))
         th = theory.strongly_convex_exponent(p)
         rows.append({"theorem": S001_THM4, "noise": kind, "a": la, "p": p, "constant": "G", "value": G,
                      "noise_scale": 1.0, "x0": 1.0, "f0": math.nan, "L_or_mu": MU, "tau_fixed": math.nan,
