@@ -45,12 +45,14 @@ import numpy as np
 from numba import njit, prange
 
 from .algorithms import Algorithm
-from .engine import block_lanes, initial_state
+from .engine import block_lanes, initial_state, step_table
 from .errors import UsageError
 from .noise import NoiseModel
 from .oracles import AdditiveNoise, stochastic_gradient
 from .problems import Problem, gradient
 from .rng import seed_states
+from .schedules import constant
+from .state import TB_ETA, W_GN2
 from .update_rules import apply_update
 
 SEED_INTERVAL = (0.5, 2.0)  # seed 000, Sec 3.1: (1/2) h_clip <= h_Adam <= 2 h_clip
@@ -105,9 +107,11 @@ def _bin(x, lo, width, n):
 
 
 @njit(error_model="numpy")
-def _record_ratios(k, eta, b2, eps, V, Z, stats, counts, r_lo, r_w, u_lo, u_w, lo, hi):
+def _record_ratios(k, eta, b2, eps, V, Z, stats, counts, edges, lo, hi):
     """h_Adam / h_clip of every coordinate of lanes lo..hi-1 for the stochastic gradient g = ``Z`` and the
-    second moment v = ``V`` before the step (module docstring); per-run extremes into ``stats``."""
+    second moment v = ``V`` before the step (module docstring); per-run extremes into ``stats``, the joint
+    histogram into ``counts`` with bins (ratio lower edge, width, log10 u lower edge, width) = ``edges``."""
+    r_lo, r_w, u_lo, u_w = edges[0], edges[1], edges[2], edges[3]
     d = Z.shape[0]
     nu, nr = counts.shape[1], counts.shape[2]
     sq = math.sqrt(1.0 - b2)
@@ -139,7 +143,7 @@ def _record_ratios(k, eta, b2, eps, V, Z, stats, counts, r_lo, r_w, u_lo, u_w, l
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
-def _rmsprop_ratio_kernel(steps, st, pb, oc, ru, eta, b2, eps, r_lo, r_w, u_lo, u_w, stats, counts, lanes):
+def _rmsprop_ratio_kernel(st, pb, oc, ru, tb, b2, eps, edges, stats, counts, lanes):
     """RMSProp (beta1 = 0) runs recording h_Adam / h_clip at every step and coordinate.
 
     The trajectories are the engine's: the same pieces (problem gradient, additive oracle, the registered
@@ -152,11 +156,11 @@ def _rmsprop_ratio_kernel(steps, st, pb, oc, ru, eta, b2, eps, r_lo, r_w, u_lo, 
     for b in prange((R + lanes - 1) // lanes):
         lo = b * lanes
         hi = min(R, lo + lanes)
-        for k in range(1, steps + 1):
-            gradient(pb, st.X, st.G, st.W[0], lo, hi)
-            stochastic_gradient(oc, pb, 1.0, 0.0, st.X, st.G, st.Z, st.S, st.W[1], st.W[3], lo, hi)
-            _record_ratios(k, eta, b2, eps, st.V, st.Z, stats, counts, r_lo, r_w, u_lo, u_w, lo, hi)
-            apply_update(ru, float(k), eta, np.inf, 1.0, 1.0, st.X, st.M, st.V, st.Z, st.W[1], st.W[2], lo, hi)
+        for j in range(tb.shape[1]):
+            gradient(pb, st.X, st.G, st.W[W_GN2], lo, hi)
+            stochastic_gradient(oc, pb, tb, j, st, lo, hi)
+            _record_ratios(j + 1, tb[TB_ETA, j], b2, eps, st.V, st.Z, stats, counts, edges, lo, hi)
+            apply_update(ru, tb, j, st, lo, hi)
 
 
 @dataclass
@@ -220,10 +224,11 @@ def record_rmsprop_ratios(problem: Problem, noise: NoiseModel, eta: float, beta2
     stats[[1, 3]] = -np.inf
     stats[[4, 5, 6, 8]] = 0.0
     counts = np.zeros((runs, len(LOG10_U_EDGES) - 1, len(RATIO_EDGES) - 1), dtype=np.int64)
-    _rmsprop_ratio_kernel(int(steps), st, problem.record(), AdditiveNoise(noise).record(problem),
-                          alg.record(np.ones(problem.dim)), float(eta), float(beta2), float(eps),
-                          RATIO_EDGES[0], RATIO_EDGES[1] - RATIO_EDGES[0],
-                          LOG10_U_EDGES[0], LOG10_U_EDGES[1] - LOG10_U_EDGES[0], stats, counts,
+    oracle = AdditiveNoise(noise)
+    _rmsprop_ratio_kernel(st, problem.record(), oracle.record(problem), alg.record(np.ones(problem.dim)),
+                          step_table(oracle, alg, constant(eta), int(steps)), float(beta2), float(eps),
+                          np.array([RATIO_EDGES[0], RATIO_EDGES[1] - RATIO_EDGES[0], LOG10_U_EDGES[0],
+                                    LOG10_U_EDGES[1] - LOG10_U_EDGES[0]]), stats, counts,
                           block_lanes(runs, numba.get_num_threads()))
     return RatioRecord(float(eta), float(beta2), float(eps), int(runs), int(steps),
                        float(stats[0].min()), float(stats[1].max()), float(stats[2].min()),

@@ -32,10 +32,11 @@ import numpy as np
 from numba import njit, prange
 
 from .algorithms import Algorithm
-from .engine import block_lanes
+from .engine import block_lanes, initial_state, step_table
+from .problems import quadratic
+from .schedules import constant
 from .errors import UsageError
 from .noise import NoiseModel, draw_lanes
-from .oracles import Profile
 from .rng import seed_states
 from .update_rules import apply_update
 
@@ -54,11 +55,11 @@ def _rule(method: str, beta1: float, beta2: float, eps: float, bias_correction: 
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
-def _updates_kernel(S, kind, a, prof, ru, table, record, X, M, V, Z, fac, out, lanes):
+def _updates_kernel(st, kind, a, prof, ru, tb, record, out, lanes):
     """Each run (a coordinate) sees g_t = prof[0, t-1] + prof[1, t-1] xi_t and takes the registered rule's
-    step with eta = 1; ``out[j, r]`` = -d_t, the update Delta theta_t / lambda, at the steps ``record[j]``.
-    ``table`` rows 0, 1: 1/(1 - b1^t), 1/(1 - b2^t) (ones without bias correction)."""
-    R = S.shape[1]
+    step (the step table ``tb``: eta = 1 and the rule's corrections); ``out[j, r]`` = -d_t, the update
+    Delta theta_t / lambda, at the steps ``record[j]``."""
+    R = st.S.shape[1]
     steps = prof.shape[1]
     n_rec = record.shape[0]
     for b in prange((R + lanes - 1) // lanes):
@@ -66,29 +67,18 @@ def _updates_kernel(S, kind, a, prof, ru, table, record, X, M, V, Z, fac, out, l
         hi = min(R, lo + lanes)
         j = 0
         for t in range(1, steps + 1):
-            draw_lanes(kind, a, 1.0 / a, 1.0, S, Z, 0, lo, hi)
+            draw_lanes(kind, a, 1.0 / a, 1.0, st.S, st.Z, 0, lo, hi)
             mu = prof[0, t - 1]
             sc = prof[1, t - 1]
-            z = Z[0, lo:hi]
+            z = st.Z[0, lo:hi]
             for l in range(z.shape[0]):
                 z[l] = mu + sc * z[l]
-            apply_update(ru, float(t), 1.0, np.inf, table[0, t - 1], table[1, t - 1], X, M, V, Z, fac, fac, lo, hi)
+            apply_update(ru, tb, t - 1, st, lo, hi)
             if j < n_rec and record[j] == t:
                 o = out[j, lo:hi]
                 for l in range(z.shape[0]):
                     o[l] = -z[l]
                 j += 1
-
-
-def _corrections(alg: Algorithm, steps: int) -> np.ndarray:
-    """(2, steps): 1/(1 - b1^t) and 1/(1 - b2^t) for t = 1..steps, from the engine's step table."""
-    from .engine import N_TABLE, TB_INV_C1, TB_INV_C2, fill_step_table
-
-    tb = np.empty((N_TABLE, steps))
-    flat = Profile("constant", 1.0).params()
-    fill_step_table(0.0, steps, np.array([1.0, 0.0, 0.0, np.inf, 0.0, 0.0]), 0, float(alg.beta1),
-                    float(alg.beta2), alg.composition.bias_correction, flat, flat, tb)
-    return np.ascontiguousarray(tb[[TB_INV_C1, TB_INV_C2]])
 
 
 def _profiles(steps: int, mean, scale, noise_scale: float) -> tuple[np.ndarray, np.ndarray]:
@@ -146,10 +136,10 @@ def simulate_updates(noise: NoiseModel, steps: int, runs: int, record, method: s
     mu, sc = _profiles(steps, mean, scale, float(noise.scale))
     alg = _rule(method, beta1, beta2, eps, bias_correction, order)
     out = np.empty((rec.size, runs))
-    S = np.ascontiguousarray(seed_states(seed, runs).T)
-    X, M, V, Z = (np.zeros((1, runs)) for _ in range(4))
-    _updates_kernel(S, noise.code, float(noise.index), np.vstack([mu, sc]), alg.record(np.ones(1)),
-                    _corrections(alg, steps), rec, X, M, V, Z, np.zeros(runs), out,
+    # one coordinate per run: the engine's state (run r's stream is seed_states(seed, runs)[r]) and step table
+    st = initial_state(quadratic(1, x0=0.0), alg, runs, seed)
+    tb = step_table(NoiseModel("gaussian"), alg, constant(1.0), steps)
+    _updates_kernel(st, noise.code, float(noise.index), np.vstack([mu, sc]), alg.record(np.ones(1)), tb, rec, out,
                     block_lanes(runs, numba.get_num_threads()))
     return rec, out
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections import namedtuple
 from dataclasses import dataclass, field
 
 import numba
@@ -41,6 +40,8 @@ from .oracles import Oracle, as_oracle, profile_at, stochastic_gradient
 from .problems import CHAIN, Problem, chain_progress, gradient, project, value_lane
 from .rng import seed_states
 from .schedules import Schedule, eta_at, tau_at
+from .state import (N_T, N_TABLE, N_W, T_GMIN, T_GSUM, T_HIT, T_PROG, T_REVEALS, T_SUPP, TB_ETA, TB_INV_C1,
+                    TB_INV_C2, TB_K, TB_NSCALE, TB_NSHIFT, TB_TAU, TB_WAVG, W_FAC, W_GN2, W_PROJ, W_ZN2, State)
 from .statistics import summarize
 from .algorithms import Algorithm
 from .update_rules import apply_update
@@ -62,23 +63,6 @@ AVERAGING = {"weighted": 0, "uniform": 1}
 MAX_LANES = 256     # runs per CPU block at most: measured 1.3-1.5x faster than 64 (fewer per-pass overheads)
 STEP_BLOCK = 1024   # steps per step-table fill and parallel launch
 
-# rows of the step table
-TB_ETA, TB_TAU, TB_INV_C1, TB_INV_C2, TB_WAVG, TB_NSCALE, TB_NSHIFT = range(7)
-N_TABLE = 7
-# rows of State.W (per-run scratch) and State.T (per-run trackers)
-W_GN2, W_ZN2, W_FAC, W_PROJ = range(4)
-N_W = 4
-T_GSUM, T_GMIN, T_PROG, T_SUPP, T_REVEALS, T_HIT = range(6)
-N_T = 6
-
-State = namedtuple("State", "X XBAR M V G Z W T S ALIVE")
-State.__doc__ = """The runs' state, coordinate-major (float64 unless stated).
-
-X, XBAR : (d, R) iterate and averaged iterate; M, V : (d, R) momentum and second moment ((1, 1) when the
-rule has none); G, Z : (d, R) scratch for the true and the stochastic gradient; W : (4, R) per-run
-scratch; T : (6, R) trackers (sum and min of ||grad f||^2, chain progress, support, reveals, hit step);
-S : (2, R) uint64 generator states; ALIVE : (R,) bool.
-"""
 
 
 def initial_state(problem: Problem, algorithm: Algorithm, runs: int, seed: int) -> State:
@@ -157,19 +141,16 @@ def step_block(k0, n, st, pb, oc, ru, tb, lo, hi):
     """Advance lanes lo..hi-1 by steps k0+1 .. k0+n; column j of the step table ``tb`` is step k0+1+j."""
     chain = pb.kind == CHAIN
     for j in range(n):
-        k = k0 + 1.0 + j
         gradient(pb, st.X, st.G, st.W[W_GN2], lo, hi)
         average(tb[TB_WAVG, j], st.X, st.XBAR, lo, hi)
-        stochastic_gradient(oc, pb, tb[TB_NSCALE, j], tb[TB_NSHIFT, j], st.X, st.G, st.Z, st.S, st.W[W_ZN2],
-                            st.W[W_FAC], lo, hi)
+        stochastic_gradient(oc, pb, tb, j, st, lo, hi)
         if chain:
             count_reveals(st, lo, hi)
         check_and_track(st, lo, hi)
-        apply_update(ru, k, tb[TB_ETA, j], tb[TB_TAU, j], tb[TB_INV_C1, j], tb[TB_INV_C2, j],
-                     st.X, st.M, st.V, st.Z, st.W[W_ZN2], st.W[W_FAC], lo, hi)
+        apply_update(ru, tb, j, st, lo, hi)
         project(pb, st.X, st.W[W_PROJ], lo, hi)
         if chain:
-            track_chain(pb, k, st, lo, hi)
+            track_chain(pb, tb[TB_K, j], st, lo, hi)
 
 
 @njit(error_model="numpy")
@@ -193,6 +174,7 @@ def fill_step_table(k0, n, sched, avg, b1, b2, bias, scale_prm, shift_prm, tb):
     eta_k, tau_k and the corrections are bit-identical everywhere). ``sched`` = Schedule.kernel_args()."""
     for j in range(n):
         k = k0 + 1.0 + j
+        tb[TB_K, j] = k
         tb[TB_ETA, j] = eta_at(k, sched[0], sched[1], sched[2])
         tb[TB_TAU, j] = tau_at(k, sched[3], sched[4], sched[5])
         tb[TB_INV_C1, j] = 1.0 / (1.0 - b1 ** k) if bias else 1.0
@@ -220,6 +202,20 @@ def _errors_cpu(k, st, pb, out, lanes):
 
 
 # ------------------------------------------------------------------ host side
+def table_args(oracle: Oracle, algorithm: Algorithm, schedule: Schedule, averaging: str = "weighted") -> tuple:
+    """The arguments of :func:`fill_step_table` after (k0, n) for one configuration."""
+    scale, shift = oracle.profiles()
+    return (np.asarray(schedule.kernel_args(), float), AVERAGING[averaging], float(algorithm.beta1),
+            float(algorithm.beta2), algorithm.composition.bias_correction, scale.params(), shift.params())
+
+
+def step_table(oracle, algorithm: Algorithm, schedule: Schedule, steps: int, averaging: str = "weighted") -> np.ndarray:
+    """The whole step table of steps 1..steps, shape ``(N_TABLE, steps)`` (for kernels outside the engine)."""
+    tb = np.empty((N_TABLE, steps))
+    fill_step_table(0.0, steps, *table_args(as_oracle(oracle), algorithm, schedule, averaging), tb)
+    return tb
+
+
 class Simulation:
     """R runs of one configuration on the CPU, advanced on demand.
 
@@ -252,10 +248,7 @@ class Simulation:
         self.ru = algorithm.record(schedule.tau_vector(problem.dim))
         self.state = initial_state(problem, algorithm, self.runs, self.seed)
         self.table = np.zeros((N_TABLE, STEP_BLOCK))
-        scale, shift = self.oracle.profiles()
-        comp = algorithm.composition
-        self._table_args = (np.asarray(schedule.kernel_args(), float), AVERAGING[averaging], float(algorithm.beta1),
-                            float(algorithm.beta2), comp.bias_correction, scale.params(), shift.params())
+        self._table_args = table_args(self.oracle, algorithm, schedule, averaging)
 
     def fill_table(self, k0: int, n: int) -> np.ndarray:
         """The step table for steps k0+1 .. k0+n (n <= STEP_BLOCK) in ``self.table[:, :n]``."""

@@ -30,6 +30,7 @@ from .noise import KINDS, NoiseModel, draw_lanes
 from .problems import CHAIN, FINITE_SUM, PROBLEM_KINDS, S_RIDGE, Problem, chain_progress, component_gradient_add
 from .lanes import square_into
 from .rng import xoro_uniform
+from .state import TB_NSCALE, TB_NSHIFT, W_FAC, W_ZN2
 from .vecmath import where
 
 ADDITIVE, PROBABILITY_ZERO, MINIBATCH = 0, 1, 2
@@ -241,13 +242,19 @@ def add_gradient(g, shift, z, zn2, first):
 
 
 @njit(inline="always", error_model="numpy")
-def stochastic_gradient(oc, pb, scale, shift, X, G, Z, S, zn2, xi, lo, hi):
-    """Z[:, l] = the oracle's answer at X[:, l], from the true gradient G[:, l], and zn2[l] = ||Z[:, l]||^2,
-    for lanes lo..hi-1.
+def stochastic_gradient(oc, pb, tb, j, st, lo, hi):
+    """The oracle's answer for lanes lo..hi-1 at step column j of the step table ``tb``.
 
-    ``scale`` and ``shift`` are this step's noise multiplier and offset (additive oracle); ``S`` (2, R)
-    holds the runs' generator states; the probability-zero oracle leaves its xi/p in ``xi`` (R,).
+    Reads the iterates ``st.X`` and their true gradients ``st.G``; writes the stochastic gradient into
+    ``st.Z`` and its squared norm into ``st.W[W_ZN2]``, drawing from the runs' streams ``st.S``. The step
+    table gives the noise's multiplier and offset (additive oracle); the probability-zero oracle leaves its
+    xi/p in ``st.W[W_FAC]``.
     """
+    X, G, Z, S = st.X, st.G, st.Z, st.S
+    zn2 = st.W[W_ZN2]
+    xi = st.W[W_FAC]
+    scale = tb[TB_NSCALE, j]
+    shift = tb[TB_NSHIFT, j]
     d = X.shape[0]
     if oc.kind == ADDITIVE:
         kind = oc.noise

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from numba import njit
 
 from .lanes import square_into
+from .state import TB_ETA, TB_INV_C1, TB_INV_C2, TB_K, TB_TAU, W_FAC, W_ZN2
 from .vecmath import fmax, fmin, vpow, where
 
 
@@ -209,12 +210,18 @@ def step_scaled(eta, fac, x, d):
 
 # ------------------------------------------------------------------ the composed step
 @njit(inline="always", error_model="numpy")
-def apply_update(ru, k, eta, tau, inv_c1, inv_c2, X, M, V, Z, zn2, fac, lo, hi):
-    """One step of rule ``ru`` for lanes lo..hi-1: consumes the stochastic gradient ``Z`` (d, R, overwritten
-    by the direction), updates the momentum ``M``, second moment ``V`` and iterate ``X``; ``zn2`` (R,) holds
-    ||Z||^2 (from the oracle), ``fac`` (R,) is scratch for the per-run factor of a global transform. ``k`` is
-    the step number (1-based); ``inv_c1``, ``inv_c2`` are 1/(1 - b1^k), 1/(1 - b2^k) (1 without bias
-    correction)."""
+def apply_update(ru, tb, j, st, lo, hi):
+    """One step of rule ``ru`` for lanes lo..hi-1 at step column j of the step table ``tb`` (step number,
+    eta_k, tau_k, 1/(1 - b1^k), 1/(1 - b2^k); the corrections are 1 without bias correction).
+
+    Consumes the stochastic gradient ``st.Z`` (d, R; overwritten by the direction) and its squared norm
+    ``st.W[W_ZN2]`` (from the oracle); updates the momentum ``st.M``, the second moment ``st.V`` and the
+    iterate ``st.X``; ``st.W[W_FAC]`` is scratch for the per-run factor of a global transform."""
+    X, M, V, Z = st.X, st.M, st.V, st.Z
+    zn2 = st.W[W_ZN2]
+    fac = st.W[W_FAC]
+    k, eta, tau = tb[TB_K, j], tb[TB_ETA, j], tb[TB_TAU, j]
+    inv_c1, inv_c2 = tb[TB_INV_C1, j], tb[TB_INV_C2, j]
     d = X.shape[0]
     b1, b2, eps, a = ru.prm[R_B1], ru.prm[R_B2], ru.prm[R_EPS], ru.prm[R_A]
     f = fac[lo:hi]
