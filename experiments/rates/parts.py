@@ -214,15 +214,20 @@ EXP_PRESETS = {"quick": {"exp_runs": 20_000, "exp_groups": 40, "exp_k": 100},
                "full": {"exp_runs": 400_000, "exp_groups": 100, "exp_k": 100}}
 
 
-def _exp_check(cfg):
-    import numpy as np
+def _expectation_check(prefix: str):
+    """The check of an expectation part whose parameters are ``<prefix>_runs`` and ``<prefix>_groups``:
+    enough group sizes in the fit window."""
+    def check(cfg):
+        import numpy as np
 
-    m = cfg["exp_runs"] // cfg["exp_groups"]
-    ns = np.unique(np.round(np.geomspace(1, max(m, 1), 30)).astype(np.int64))
-    if m < 2 or points_in_window(ns, cfg["decades"]) < MIN_WINDOW_POINTS:
-        raise ConfigError("exp_runs", f"exp_runs // exp_groups = {m} runs per group leave fewer than "
-                                      f"{MIN_WINDOW_POINTS} group sizes in the fit window (last {cfg['decades']:g} "
-                                      "decades); raise exp_runs or lower exp_groups")
+        runs, groups = f"{prefix}_runs", f"{prefix}_groups"
+        m = cfg[runs] // cfg[groups]
+        ns = np.unique(np.round(np.geomspace(1, max(m, 1), 30)).astype(np.int64))
+        if m < 2 or points_in_window(ns, cfg["decades"]) < MIN_WINDOW_POINTS:
+            raise ConfigError(runs, f"{runs} // {groups} = {m} runs per group leave fewer than "
+                                    f"{MIN_WINDOW_POINTS} group sizes in the fit window (last {cfg['decades']:g} "
+                                    f"decades); raise {runs} or lower {groups}")
+    return check
 
 
 def _exp_compute(runner, cfg, noises):
@@ -240,7 +245,7 @@ EXPECTATION = Part(
     _exp_compute, _exp_draw,
     (Table("sgd_expectation", header=lambda *_: "# SGD in expectation (seed 000 App A)\n\n"),
      Table("sgd_expectation_curves", markdown=False)),
-    ("sgd_expectation",), EXP_PARAMS, EXP_PRESETS, _exp_check,
+    ("sgd_expectation",), EXP_PARAMS, EXP_PRESETS, _expectation_check("exp"),
     lambda cfg: {"exp_runs": array_bytes(cfg["exp_runs"], 24)})
 
 
@@ -340,17 +345,6 @@ NCEXP_PRESETS = {"quick": {"ncexp_runs": 20_000, "ncexp_groups": 40, "ncexp_k": 
                  "full": {"ncexp_runs": 400_000, "ncexp_groups": 100, "ncexp_k": 100}}
 
 
-def _ncexp_check(cfg):
-    import numpy as np
-
-    m = cfg["ncexp_runs"] // cfg["ncexp_groups"]
-    ns = np.unique(np.round(np.geomspace(1, max(m, 1), 30)).astype(np.int64))
-    if m < 2 or points_in_window(ns, cfg["decades"]) < MIN_WINDOW_POINTS:
-        raise ConfigError("ncexp_runs", f"ncexp_runs // ncexp_groups = {m} runs per group leave fewer than "
-                                        f"{MIN_WINDOW_POINTS} group sizes in the fit window (last {cfg['decades']:g} "
-                                        "decades); raise ncexp_runs or lower ncexp_groups")
-
-
 NC_EXPECTATION = Part(
     "ncexp", "SGD in expectation on the non-convex ripple (Table 1's N/A cell): sample means over n runs",
     _logged("rates: non-convex SGD in expectation", nc_expectation_tables),
@@ -358,7 +352,7 @@ NC_EXPECTATION = Part(
                                                                                cfg["ncexp_k"])},
     (RATES, Table("nc_sgd_expectation", header=lambda *_: "# SGD in expectation, non-convex (Table 1: N/A)\n\n"),
      Table("nc_sgd_expectation_curves", markdown=False)),
-    ("nc_sgd_expectation",), NCEXP_PARAMS, NCEXP_PRESETS, _ncexp_check,
+    ("nc_sgd_expectation",), NCEXP_PARAMS, NCEXP_PRESETS, _expectation_check("ncexp"),
     lambda cfg: {"ncexp_runs": array_bytes(cfg["ncexp_runs"], 8 * NC_DIM * 6 + 24)})
 
 

@@ -158,6 +158,12 @@ def _cell(r, value: str = "fitted") -> str:
     return f"{getattr(r, value):+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
 
 
+def _growth_lines(table) -> list:
+    """One console line per SGD-in-expectation cell: fitted growth exponent [CI] against the prediction."""
+    return [f"  {ALG_NAME[r.algorithm]:5s} stable a={r.a:g}: {r.fitted_growth:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}], "
+            f"predicted {r.theory_growth:+.3f} -> {r.verdict}" for r in table.itertuples(index=False)]
+
+
 def summary(tables: dict, cfg: dict) -> str:
     """The console report of a run."""
     lines = []
@@ -165,9 +171,7 @@ def summary(tables: dict, cfg: dict) -> str:
         lines.append(summary_text(tables["rates"], cfg["tol"], selected_noises(cfg)))
     if "sgd_expectation" in tables:
         lines.append("\nSGD in expectation (growth exponent of the sample mean of f(x_k) - f* in the number of runs n):")
-        for r in tables["sgd_expectation"].itertuples(index=False):
-            lines.append(f"  {ALG_NAME[r.algorithm]:5s} stable a={r.a:g}: {r.fitted_growth:+.3f} "
-                         f"[{r.ci_low:+.3f}, {r.ci_high:+.3f}], predicted {r.theory_growth:+.3f} -> {r.verdict}")
+        lines += _growth_lines(tables["sgd_expectation"])
     if "theorem1_constants" in tables:
         lines.append("\nThm 1 with exact constants (min over checkpoints of bound / measured mean):")
         for r in tables["theorem1_constants"].itertuples(index=False):
@@ -209,9 +213,7 @@ def summary(tables: dict, cfg: dict) -> str:
                      f"{sw.measured_over_lower.max():.1f})")
     if "nc_sgd_expectation" in tables:
         lines.append("\nSGD in expectation, non-convex (growth in n of the sample mean of (1/K) sum ||grad f||^2):")
-        for r in tables["nc_sgd_expectation"].itertuples(index=False):
-            lines.append(f"  {ALG_NAME[r.algorithm]:5s} stable a={r.a:g}: {r.fitted_growth:+.3f} "
-                         f"[{r.ci_low:+.3f}, {r.ci_high:+.3f}], predicted {r.theory_growth:+.3f} -> {r.verdict}")
+        lines += _growth_lines(tables["nc_sgd_expectation"])
     if "theorem2_constants" in tables:
         lines.append("\nSeed 000 Thm 2 / Thm 5 with exact constants on the non-benign ripple (min bound/mean over K):")
         for r in tables["theorem2_constants"].itertuples(index=False):
