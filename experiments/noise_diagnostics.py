@@ -42,7 +42,7 @@ PARAMS = {
 PRESETS = {
     "quick": {"var_n": 10 ** 5, "var_d": 10, "var_reps": 4, "hist_d": 100, "hist_n": 20_000,
               "calib_n": (1_000, 10_000), "calib_reps": 20, "apply_n": 4_000, "apply_reps": 6},
-    "full": {"var_n": 10 ** 7, "var_d": 10, "var_reps": 4, "hist_d": 100, "hist_n": 100_000,
+    "full": {"var_n": 10 ** 7, "var_d": 10, "var_reps": 16, "hist_d": 100, "hist_n": 100_000,
              "calib_n": (1_000, 10_000, 100_000), "calib_reps": 100, "apply_n": 20_000, "apply_reps": 20},
 }
 VAR_LAWS = (("gaussian", 2.0), ("stable", 1.5), ("stable", 1.1))
@@ -241,7 +241,15 @@ def fig_variance(rows, fits):
         g = rows[rows.law == law]
         f = fits[fits.law == law].iloc[0]
         for r, gr in g.groupby("rep"):
-            ax.plot(gr.n, gr.emp_variance, "-", lw=1, label=f"stream {r}")
+            ax.plot(gr.n, gr.emp_variance, "-", lw=0.7, color="0.6", alpha=0.7,
+                    label=f"{int(f.reps)} independent streams" if r == 0 else None)
+        med = g.groupby("n").emp_variance.median()
+        ax.plot(med.index, med.values, "-", lw=2, color="C0", label="median over streams")
+        # the theory slope n^(2/alpha - 1), drawn through the median at the start of the fit window (n = 1000)
+        n0 = med.index[np.searchsorted(med.index, 1000)] if med.index[-1] >= 1000 else med.index[0]
+        nn = med.index[med.index >= n0]
+        ax.plot(nn, med.loc[n0] * (nn / n0) ** f.growth_exponent_theory, "--", color="C3",
+                label=f"theory slope n^{f.growth_exponent_theory:.2f}")
         if np.isfinite(f.true_variance):
             ax.axhline(f.true_variance, color="k", ls="--", label=f"true variance {f.true_variance:g}")
         ax.set_xscale("log")
