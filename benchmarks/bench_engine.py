@@ -46,19 +46,25 @@ ADAM = dict(beta1=0.9, beta2=0.999, eps=1e-8)
 
 
 def vector_width() -> str:
-    """What numba compiles for: the host CPU name and its widest double vector (AVX-512 / AVX2 / SSE)."""
+    """What numba really compiles for: the LLVM target and the widest double vector in a probe loop's code.
+
+    Read from the machine code, not from the environment: ``NUMBA_CPU_NAME=haswell`` alone keeps the
+    host's features and still emits AVX-512 on an AVX-512 host; AVX2 code needs ``NUMBA_CPU_FEATURES`` too
+    (e.g. ``NUMBA_CPU_NAME=haswell NUMBA_CPU_FEATURES=``).
+    """
     import llvmlite.binding as llvm
 
+    @njit(error_model="numpy")
+    def probe(x, y):
+        for i in range(x.size):
+            y[i] = 2.5 * x[i] + y[i]
+
+    x = np.ones(64)
+    probe(x, x.copy())
+    asm = probe.inspect_asm(probe.signatures[0])
+    width = ("AVX-512 (8 doubles)" if "zmm" in asm else "AVX2 (4 doubles)" if "ymm" in asm
+             else "SSE2 (2 doubles)")
     cpu = os.environ.get("NUMBA_CPU_NAME") or llvm.get_host_cpu_name()
-    feats = llvm.get_host_cpu_features() if not os.environ.get("NUMBA_CPU_NAME") else {}
-    if os.environ.get("NUMBA_CPU_NAME"):
-        width = {"haswell": "AVX2 (4 doubles)", "skylake-avx512": "AVX-512 (8 doubles)"}.get(cpu, f"target {cpu}")
-    elif feats.get("avx512f"):
-        width = "AVX-512 (8 doubles)"
-    elif feats.get("avx2"):
-        width = "AVX2 (4 doubles)"
-    else:
-        width = "SSE2 (2 doubles)"
     return f"{platform.processor() or platform.machine()}, LLVM target {cpu}, {width}"
 
 
