@@ -18,6 +18,11 @@ CURVE_COLUMNS = ["setting", "algorithm", "noise", "a", "k", "mean", "median", "r
 SLOPE_COLUMNS = ["setting", "algorithm", "noise", "a", "k_mid", "slope", "ci_low", "ci_high"]
 
 
+
+def _theory_text(value: float) -> str:
+    """A theory exponent for the console; NaN is SGD's mean under heavy tails, which Table 1 leaves out."""
+    return "n/a (mean infinite)" if math.isnan(value) else f"{value:+.3f}"
+
 def log(msg: str) -> None:
     """Progress of the study on stderr."""
     print(msg, file=sys.stderr, flush=True)
@@ -136,7 +141,7 @@ def strongly_convex_tables(runner, cfg: dict, d: int, noises) -> dict:
                 slopes += slope_rows(cur, setting, alg, kind, a, cfg)
             log(f"  strongly convex d={d} {alg:5s} {noise_label(kind, a):13s}: "
                 f"mean slope {rows[-2]['fitted']:+.3f} [{rows[-2]['ci_low']:+.3f}, {rows[-2]['ci_high']:+.3f}]"
-                f" theory {rows[-2]['theory']:+.3f}  ({cur.wall:.0f}s sim, {time.perf_counter() - t0:.0f}s)")
+                f" theory {_theory_text(rows[-2]['theory'])}  ({cur.wall:.1f} s sim, {time.perf_counter() - t0:.1f} s)")
     return {"rates": rows, "curves": curves, "local_slopes": slopes}
 
 
@@ -213,7 +218,7 @@ def nonconvex_tables(runner, cfg: dict, noises) -> dict:
         log(f"  non-convex {alg:5s} {noise_label(kind, a):13s}: mean slope {rows[-2]['fitted']:+.3f} "
             f"[{rows[-2]['ci_low']:+.3f}, {rows[-2]['ci_high']:+.3f}] theory {th:+.3f}"
             + (f" model {model:+.3f}" if alg != "sgd" else "") +
-            f" ({cur.wall:.0f}s sim, {time.perf_counter() - t0:.0f}s)")
+            f" ({cur.wall:.1f} s sim, {time.perf_counter() - t0:.1f} s)")
     return {"rates": rows, "curves": curves, "local_slopes": slopes, "nc_model": model_rows,
             "nc_model_curves": model_curves}
 
@@ -426,7 +431,7 @@ def lower_bound_tables(runner, cfg: dict) -> dict:
                               metric_of={LB_MIN_STAT: ("mean", [r["min_grad_sq"][-1] for r in per])})
             log(f"  lower bound a={alpha:g} {name:6s}: error slope {rates[-2]['fitted']:+.3f} "
                 f"[{rates[-2]['ci_low']:+.3f}, {rates[-2]['ci_high']:+.3f}] theory {th:+.3f} (instances {inst_exp:+.3f})"
-                f" ({cur.wall:.0f}s sim, {time.perf_counter() - t0:.0f}s)")
+                f" ({cur.wall:.1f} s sim, {time.perf_counter() - t0:.1f} s)")
             row, cdf = lb_hitting(runner, fam[0], name, cfg)
             law.append(row)
             hit_curves += cdf
@@ -612,7 +617,7 @@ def long_tables(runner, cfg: dict) -> dict:
             model_curves += model_curve_rows(alg, "pareto", a, 10.0, float(cur.k[-1]) * 10 ** 0.5, cfg, "long")
             log(f"  long horizons {alg:5s} pareto a={a:g}: slope {fit.slope:+.3f} [{fit.ci_low:+.3f}, {fit.ci_high:+.3f}] "
                 f"over K in [{cur.k[0]}, {cur.k[-1]}], model {rows[-1]['model']:+.3f}, theory {th:+.3f} "
-                f"({cur.wall:.0f}s sim, {time.perf_counter() - t0:.0f}s)")
+                f"({cur.wall:.1f} s sim, {time.perf_counter() - t0:.1f} s)")
     for r in rows:
         r["model_in_ci"] = bool(r["ci_low"] <= r["model"] <= r["ci_high"])
         r["model_minus_measured"] = r["model"] - r["measured"]
