@@ -218,8 +218,9 @@ def write_report(root: Path, records: list[dict], mode: str, seed: int, total: f
     from heavytail_sim.io import write_text
 
     lines = [f"# heavytail-sim {__version__}: reproduction report ({mode} mode)", "",
-             f"Command: `heavytail-sim reproduce --{mode} --seed {seed}`; total wall time {total:.0f} s on this "
-             f"machine (cached studies count with the wall time of the run that computed them).", ""]
+             f"Command: `heavytail-sim reproduce --{mode} --seed {seed}`. The studies' wall times sum to "
+             f"{sum(r['wall'] for r in records):.0f} s on this machine, each from the run that computed it; this "
+             f"invocation took {total:.0f} s (studies already done are not recomputed).", ""]
     for rec in records:
         name = rec["study"]
         out = study_dir(root, name)
