@@ -89,6 +89,29 @@ class RulesTable(Directive):
         return [table]
 
 
+class StudyFinding(Directive):
+    """``.. study-finding:: NAME``: the finding of study NAME computed from its committed ``--full`` tables.
+
+    The same text ``heavytail-sim reproduce --full`` writes into REPORT.md and the README, computed by the
+    study's own ``finding`` from ``figures/NAME/``: a page cannot quote numbers the tables no longer hold.
+    A finding that cannot be computed (missing or malformed tables) is a build error.
+    """
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self):
+        from pathlib import Path
+
+        from experiments.reproduce import study_finding
+
+        name = self.arguments[0]
+        text = study_finding(name, Path(ROOT) / "figures")
+        if text.startswith("(finding unavailable"):
+            raise self.error(f"study-finding {name}: {text}")
+        return [nodes.paragraph(text=text)]
+
+
 # Docstrings of the package write formulas in plain text, where |x| is an absolute value or a norm
 # (E|xi|^p, ||grad f||^2); reStructuredText would read |...| as a substitution reference. The package
 # defines no substitutions, so every bar outside literals, roles and literal blocks is escaped.
@@ -122,4 +145,5 @@ def escape_bars(app, what, name, obj, options, lines) -> None:
 
 def setup(app):
     app.add_directive("rules-table", RulesTable)
+    app.add_directive("study-finding", StudyFinding)
     app.connect("autodoc-process-docstring", escape_bars)
