@@ -774,12 +774,16 @@ def redraw(study: Study, out: Path) -> tuple[list[Path], str]:
 # -------------------------------------------------------------------------------------------- tables
 def markdown_table(frame, digits: int = 4) -> str:
     """A pandas DataFrame as a GitHub markdown table, floats with ``digits`` significant digits."""
+    def cell(text: str) -> str:
+        # a bar would end the cell and a line break the row: text such as E|xi|^p stays one cell
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
     def fmt(v) -> str:
         if isinstance(v, (float, np.floating)):
             return f"{v:.{digits}g}"
-        return str(v)
+        return cell(str(v))
 
-    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
+    lines = ["| " + " | ".join(cell(str(c)) for c in frame.columns) + " |", "|" + "---|" * len(frame.columns)]
     lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join(lines) + "\n"
 

@@ -232,3 +232,14 @@ def test_every_registered_study_validates_both_presets():
 def test_markdown_table_formats_floats():
     md = markdown_table(pd.DataFrame({"a": [1, 2], "b": [0.123456, math.nan]}), digits=3)
     assert md.splitlines()[0] == "| a | b |" and "0.123" in md and "nan" in md
+
+
+def test_markdown_table_keeps_bars_and_line_breaks_inside_their_cell():
+    # a formula such as E|xi|^p in a text column must not split the row into more cells than the header
+    frame = pd.DataFrame({"law|kind": ["E|xi|^p", "two\nlines", "a\\b"], "value": [1.0, 2.0, 3.0]})
+    md = markdown_table(frame)
+    rows = md.splitlines()
+    assert len(rows) == 2 + len(frame)  # one line per row: the line break became a space
+    unescaped = [r.replace("\\\\", "").replace("\\|", "") for r in rows]
+    assert all(r.count("|") == 3 for r in unescaped)  # two cells, three bars, on every line
+    assert "E\\|xi\\|^p" in rows[2] and "two lines" in rows[3] and "a\\\\b" in rows[4]
