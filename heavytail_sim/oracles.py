@@ -19,6 +19,7 @@ iterates and their own random streams, so results stay bit-identical across thre
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections import namedtuple
 from dataclasses import dataclass, field
 
@@ -106,13 +107,14 @@ def profile_at(prm, k):
     return prm[1]
 
 
-class Oracle:
+class Oracle(ABC):
     """Base class of the oracles: a kernel record and a description."""
 
     kind: str = ""
 
+    @abstractmethod
     def record(self, problem: Problem) -> OracleRecord:
-        raise NotImplementedError  # pragma: no cover - abstract
+        """The oracle's kernel record for ``problem`` (validated against it)."""
 
     def profiles(self) -> tuple[Profile, Profile]:
         """(scale profile, mean profile) evaluated per step into the step table."""

@@ -36,6 +36,7 @@ import shlex
 import sys
 import threading
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
@@ -77,14 +78,16 @@ def _show(value, width: int = 60) -> str:
     return text if len(text) <= width else text[:width - 3] + "..."
 
 
-class Kind:
+class Kind(ABC):
     """A parameter type: :meth:`coerce` returns the canonical value or raises ``ValueError(message)``."""
 
-    def coerce(self, value):  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def coerce(self, value):
+        """The canonical value of ``value``; ``ValueError(message)`` when it is not of this kind."""
 
-    def describe(self) -> str:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def describe(self) -> str:
+        """The kind and its range as ``--help`` shows it."""
 
 
 def _num(v) -> str:

@@ -75,7 +75,7 @@ def test_non_regular_targets_are_refused_naming_the_flag(tmp_path, specials):
 
 def test_dev_null_is_refused_before_any_work():
     if not os.path.exists("/dev/null"):
-        pytest.skip("no /dev/null")
+        pytest.skip("no /dev/null on this system (not POSIX): the real device node cannot be tried")
     with pytest.raises(UsageError) as exc:
         check_output_file("/dev/null", flag="--out", overwrite=True)
     assert "character device" in _one_line(exc)

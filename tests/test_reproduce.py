@@ -42,6 +42,9 @@ def tiny_registry(monkeypatch):
     return registry.STUDIES
 
 
+NO_DASK = "dask.distributed is not installed (it comes with the [test] and [dask] extras)"
+
+
 def _outputs(folder: Path) -> dict:
     """Every output file of a study folder except those holding wall times (log, completion record)."""
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
@@ -84,7 +87,7 @@ def test_killed_run_resumes_and_matches_an_uninterrupted_run_file_by_file(tmp_pa
 
 
 def test_report_and_dask_dispatch(tmp_path, tiny_registry):
-    distributed = pytest.importorskip("distributed", reason="the [dask] extra is part of the test extras")
+    distributed = pytest.importorskip("distributed", reason=NO_DASK)
     from heavytail_sim.sweep import run_tasks
 
     out = tmp_path / "out"
@@ -134,7 +137,7 @@ def test_bad_options_are_one_line_errors_and_nothing_is_written(tmp_path, capsys
 
 
 def test_an_unreachable_scheduler_leaves_no_folder(tmp_path, capsys, tiny_registry):
-    pytest.importorskip("distributed", reason="the [dask] extra is part of the test extras")
+    pytest.importorskip("distributed", reason=NO_DASK)
     code = main(["reproduce", "--out", str(tmp_path / "root"), "--only", "lb-small", "--scheduler", "nonsense://x:1"])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("heavytail-sim: error: --scheduler:") and err.count("\n") == 1, err

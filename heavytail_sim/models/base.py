@@ -7,6 +7,7 @@ Every model keeps its parameters in one flat float64 vector ``theta`` of length 
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,7 +91,7 @@ def check_probability(value, name: str) -> float:
     return float(value)
 
 
-class Model:
+class Model(ABC):
     """Interface of the small models. Subclasses set ``name`` and ``layout`` and implement
     :meth:`init`, :meth:`make_data` and :meth:`_forward_backward`."""
 
@@ -102,17 +103,17 @@ class Model:
         """Number of parameters P."""
         return self.layout.size
 
-    def init(self, seed: int) -> np.ndarray:  # pragma: no cover - abstract
+    @abstractmethod
+    def init(self, seed: int) -> np.ndarray:
         """Initial parameters (P,) drawn with ``seed``."""
-        raise NotImplementedError
 
-    def make_data(self, n: int, seed: int) -> Data:  # pragma: no cover - abstract
+    @abstractmethod
+    def make_data(self, n: int, seed: int) -> Data:
         """``n`` examples of the model's synthetic task drawn with ``seed``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _forward_backward(self, theta: np.ndarray, batch: Data, grads: np.ndarray | None) -> np.ndarray:
         """Per-example losses (b,); if ``grads`` (b, P) is given, fill it with per-example gradients."""
-        raise NotImplementedError  # pragma: no cover - abstract
 
     def _theta(self, theta) -> np.ndarray:
         theta = np.asarray(theta, dtype=float)
