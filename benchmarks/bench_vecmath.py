@@ -29,7 +29,6 @@ from heavytail_sim import vecmath as vm
 
 N = 4096  # lanes per call: a block of runs, as the engine advances them
 _INV_2_53 = 1.0 / 9007199254740992.0
-_U11 = np.uint64(11)
 _U12 = np.uint64(12)
 
 

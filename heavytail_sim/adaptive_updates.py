@@ -96,12 +96,16 @@ def _profiles(steps: int, mean, scale, noise_scale: float) -> tuple[np.ndarray, 
     return out[0], out[1] * noise_scale
 
 
-def _check(noise: NoiseModel, steps: int, runs: int, record, method: str, beta1: float, beta2: float,
-           order: str = "kingma_ba", bias_correction: bool = True):
-    if method not in METHODS:
-        raise UsageError(f"unknown preconditioner '{method}' (choose from {', '.join(METHODS)})")
+def _check_order(order: str) -> None:
     if order not in ORDERS:
         raise UsageError(f"unknown momentum order '{order}' (choose from {', '.join(ORDERS)})")
+
+
+def _check(noise: NoiseModel, steps: int, runs: int, record, method: str, beta1: float, beta2: float,
+           order: str, bias_correction: bool):
+    if method not in METHODS:
+        raise UsageError(f"unknown preconditioner '{method}' (choose from {', '.join(METHODS)})")
+    _check_order(order)
     if order == "inner" and (method != "exponential" or not bias_correction):
         raise UsageError("order='inner' (seed 002 eq 1-4) is the bias-corrected exponential preconditioner: "
                          "use method='exponential' with bias_correction=True")
@@ -211,8 +215,7 @@ def update_bound(beta1: float, beta2: float, t, order: str = "kingma_ba") -> np.
     (an upper bound; the terms cannot all be extreme at once). beta1 = 0 gives sqrt(c_n / (1 - beta2)) for
     both, about sqrt(t) while beta2^t ~ 1, the support of seed 002's f_t.
     """
-    if order not in ORDERS:
-        raise UsageError(f"unknown momentum order '{order}' (choose from {', '.join(ORDERS)})")
+    _check_order(order)
     if not (0.0 <= beta1 < 1.0 and 0.0 < beta2 < 1.0):
         raise UsageError("beta1 must lie in [0, 1) and beta2 in (0, 1)")
     tt = np.atleast_1d(np.asarray(t, dtype=np.int64))

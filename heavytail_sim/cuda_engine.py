@@ -150,10 +150,10 @@ def kernels():
             _step, _errors = as_python(step_block), as_python(errors_block)
 
         @cuda.jit
-        def advance(k0, n, st, pb, oc, ru, tb):
+        def advance(n, st, pb, oc, ru, tb):
             r = cuda.grid(1)
             if r < st.X.shape[1]:
-                _step(k0, n, st, pb, oc, ru, tb, r, r + 1)
+                _step(n, st, pb, oc, ru, tb, r, r + 1)
 
         @cuda.jit
         def errors(k, st, pb, out):
@@ -214,11 +214,11 @@ class CudaSimulation(Simulation):
         except AttributeError as exc:
             raise _compile_error(exc) from exc
 
-    def _advance(self, k0: int, n: int, table: np.ndarray) -> None:
+    def _advance(self, n: int, table: np.ndarray) -> None:
         advance, _ = kernels()
         # a copy on the default stream waits for the previous launch, which still reads the table
         self.dtable.copy_to_device(table)
-        self._launch(advance, float(k0), n, self.dstate, self.dpb, self.doc, self.dru, self.dtable)
+        self._launch(advance, n, self.dstate, self.dpb, self.doc, self.dru, self.dtable)
 
     def errors(self) -> np.ndarray:
         _, errors = kernels()

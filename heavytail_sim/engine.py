@@ -64,7 +64,6 @@ MAX_LANES = 256     # runs per CPU block at most: measured 1.3-1.5x faster than 
 STEP_BLOCK = 1024   # steps per step-table fill and parallel launch
 
 
-
 def initial_state(problem: Problem, algorithm: Algorithm, runs: int, seed: int) -> State:
     """Every run at ``problem.x0`` with its own stream (run r's stream does not depend on R)."""
     d = problem.dim
@@ -137,8 +136,8 @@ def count_reveals(st, lo, hi):
 
 
 @njit(error_model="numpy")
-def step_block(k0, n, st, pb, oc, ru, tb, lo, hi):
-    """Advance lanes lo..hi-1 by steps k0+1 .. k0+n; column j of the step table ``tb`` is step k0+1+j."""
+def step_block(n, st, pb, oc, ru, tb, lo, hi):
+    """Advance lanes lo..hi-1 by the n steps of the step table ``tb`` (column j: step ``tb[TB_K, j]``)."""
     chain = pb.kind == CHAIN
     for j in range(n):
         gradient(pb, st.X, st.G, st.W[W_GN2], lo, hi)
@@ -186,11 +185,11 @@ def fill_step_table(k0, n, sched, avg, b1, b2, bias, scale_prm, shift_prm, tb):
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
-def _advance_cpu(k0, n, st, pb, oc, ru, tb, lanes):
+def _advance_cpu(n, st, pb, oc, ru, tb, lanes):
     R = st.X.shape[1]
     for b in prange((R + lanes - 1) // lanes):
         lo = b * lanes
-        step_block(k0, n, st, pb, oc, ru, tb, lo, min(R, lo + lanes))
+        step_block(n, st, pb, oc, ru, tb, lo, min(R, lo + lanes))
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
@@ -252,8 +251,7 @@ class Simulation:
 
     def fill_table(self, k0: int, n: int) -> np.ndarray:
         """The step table for steps k0+1 .. k0+n (n <= STEP_BLOCK) in ``self.table[:, :n]``."""
-        sched, avg, b1, b2, bias, sp, mp = self._table_args
-        fill_step_table(float(k0), n, sched, avg, b1, b2, bias, sp, mp, self.table)
+        fill_step_table(float(k0), n, *self._table_args, self.table)
         return self.table
 
     def advance_to(self, k: int) -> None:
@@ -262,11 +260,11 @@ class Simulation:
             raise UsageError(f"cannot go back from step {self.k} to {k}")
         while self.k < k:
             n = min(STEP_BLOCK, k - self.k)
-            self._advance(self.k, n, self.fill_table(self.k, n))
+            self._advance(n, self.fill_table(self.k, n))
             self.k += n
 
-    def _advance(self, k0: int, n: int, table: np.ndarray) -> None:
-        _advance_cpu(float(k0), n, self.state, self.pb, self.oc, self.ru, table, self._lanes())
+    def _advance(self, n: int, table: np.ndarray) -> None:
+        _advance_cpu(n, self.state, self.pb, self.oc, self.ru, table, self._lanes())
 
     def errors(self) -> np.ndarray:
         """Per-run errors at the current step, shape ``(len(METRICS), R)``, in :data:`METRICS` order."""

@@ -16,3 +16,11 @@ def square_into(acc, v, first):
     summed coordinate by coordinate in index order, without a separate pass to zero the accumulator."""
     for l in range(acc.shape[0]):
         acc[l] = where(first, 0.0, acc[l]) + v[l] * v[l]
+
+
+@njit(inline="always", error_model="numpy")
+def square_norms(A, acc, lo, hi):
+    """acc[l] = sum_i A[i, l]^2 for lanes lo..hi-1 (``A`` (d, R), ``acc`` (R,)), summed in index order."""
+    q = acc[lo:hi]
+    for i in range(A.shape[0]):
+        square_into(q, A[i, lo:hi], i == 0)

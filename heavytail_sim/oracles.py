@@ -29,7 +29,7 @@ from numba import njit
 from .errors import UsageError
 from .noise import KINDS, NoiseModel, draw_lanes
 from .problems import CHAIN, FINITE_SUM, PROBLEM_KINDS, S_RIDGE, Problem, chain_progress, component_gradient_add
-from .lanes import square_into
+from .lanes import square_norms
 from .rng import xoro_uniform
 from .state import TB_NSCALE, TB_NSHIFT, W_FAC, W_ZN2
 from .vecmath import where
@@ -288,5 +288,4 @@ def stochastic_gradient(oc, pb, tb, j, st, lo, hi):
                     j = n - 1
                 component_gradient_add(pb, X, Z, j, l, w)
     if oc.kind != ADDITIVE:
-        for i in range(d):
-            square_into(zn2[lo:hi], Z[i, lo:hi], i == 0)
+        square_norms(Z, zn2, lo, hi)

@@ -42,7 +42,7 @@ import numpy as np
 from numba import njit
 
 from .errors import ParameterError, UsageError
-from .lanes import square_into
+from .lanes import square_norms
 from .memory import check_memory
 from .noise import NoiseModel
 from .vecmath import fmax, fmin, where
@@ -192,15 +192,7 @@ def _least_squares_gradient(pb, X, G, gn2, lo, hi):
             xk = X[k, lo:hi]
             for l in range(n):
                 g[l] += hik * xk[l]
-    _square_norms(G, gn2, lo, hi)
-
-
-@njit(inline="always", error_model="numpy")
-def _square_norms(G, gn2, lo, hi):
-    """gn2[l] = sum_i G[i, l]^2 in coordinate order, for lanes lo..hi-1."""
-    q = gn2[lo:hi]
-    for i in range(G.shape[0]):
-        square_into(q, G[i, lo:hi], i == 0)
+    square_norms(G, gn2, lo, hi)
 
 
 @njit(error_model="numpy")
@@ -228,7 +220,7 @@ def _logistic_gradient(pb, X, G, gn2, lo, hi):
             coef = inv_n * y * logistic_weight(y * m)
             for i in range(d):
                 G[i, l] += coef * A[j, i]
-    _square_norms(G, gn2, lo, hi)
+    square_norms(G, gn2, lo, hi)
 
 
 @njit(inline="always", error_model="numpy")

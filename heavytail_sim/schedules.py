@@ -10,7 +10,7 @@ lets the engine evaluate eta_k and tau_k on the fly, with no array of length K.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numba import njit
@@ -112,6 +112,11 @@ def _check_pos(**kw) -> None:
             raise ParameterError(name, f"must be positive and finite, got {val}")
 
 
+def _check_horizon(K) -> None:
+    if not (_is_real(K) and K >= 1):
+        raise ParameterError("K", f"(the horizon) must be >= 1, got {K}")
+
+
 def theorem1(alpha: float, G: float, mu: float, c: float = 1.0) -> Schedule:
     """GClip, strongly convex: eta_k = 4/(mu (k+1)), tau_k = c G k^(1/alpha) (c = 1 in the theorem).
 
@@ -159,8 +164,7 @@ def theorem2(alpha: float, G: float, L: float, f0: float, K: int) -> Schedule:
     """
     _check_alpha(alpha)
     _check_pos(G=G, L=L, f0=f0)
-    if not (_is_real(K) and K >= 1):
-        raise ParameterError("K", f"(the horizon) must be >= 1, got {K}")
+    _check_horizon(K)
     # seed 000, Theorem 2: eta = (f0 / (G^2 K))^(alpha/(3 alpha-2)) / L^((2 alpha-2)/(3 alpha-2)), tau = G/(eta L)^(1/alpha)
     eta = (f0 / (G * G * K)) ** (alpha / (3 * alpha - 2)) / L ** ((2 * alpha - 2) / (3 * alpha - 2))
     tau = G / (eta * L) ** (1 / alpha)
@@ -346,8 +350,7 @@ def theorem2_sigma(alpha: float, sigma: float, L: float, f0: float, K: int, read
     """
     _check_alpha(alpha)
     _check_pos(sigma=sigma, L=L, f0=f0)
-    if not (_is_real(K) and K >= 1):
-        raise ParameterError("K", f"(the horizon) must be >= 1, got {K}")
+    _check_horizon(K)
     if reading not in THEOREM2_SIGMA_READINGS:
         raise ParameterError("reading", f"must be one of {', '.join(THEOREM2_SIGMA_READINGS)}, got {reading!r}")
     log_entry = (math.log(48.0) + alpha * math.log(sigma)) / (alpha - 1)  # log of 48^(1/(alpha-1)) sigma^(alpha/(alpha-1))
@@ -382,6 +385,4 @@ def theorem4_projected(alpha: float, G: float, mu: float, c: float = 1.0) -> Sch
     -------
     Schedule
     """
-    from dataclasses import replace
-
     return replace(theorem1(alpha, G, mu, c), name="theorem4_projected")

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from numba import njit
 
-from .lanes import square_into
+from .lanes import square_norms
 from .state import TB_ETA, TB_INV_C1, TB_INV_C2, TB_K, TB_TAU, W_FAC, W_ZN2
 from .vecmath import fmax, fmin, vpow, where
 
@@ -234,8 +234,10 @@ def apply_update(ru, tb, j, st, lo, hi):
                 ema_abs_pow(b2, a, V[i, lo:hi], Z[i, lo:hi])
             else:
                 mean_square(k, V[i, lo:hi], Z[i, lo:hi])
-    # 2. momentum before the transform (b1 = 0 leaves d = g exactly: skipped)
-    moved = ru.mom == MOM_BEFORE and (b1 != 0.0 or ru.bias == 1)
+    # momentum with b1 = 0 and no bias correction leaves d exactly as it is: skipped
+    mom_on = b1 != 0.0 or ru.bias == 1
+    # 2. momentum before the transform
+    moved = ru.mom == MOM_BEFORE and mom_on
     if moved:
         for i in range(d):
             momentum(b1, inv_c1, M[i, lo:hi], Z[i, lo:hi])
@@ -245,8 +247,7 @@ def apply_update(ru, tb, j, st, lo, hi):
         # ||d||^2: the oracle's ||g||^2 when d is still g (the same sum in the same order), else recomputed
         n2 = zn2[lo:hi]
         if moved:
-            for i in range(d):
-                square_into(f, Z[i, lo:hi], i == 0)
+            square_norms(Z, fac, lo, hi)
             n2 = f
         if ru.transform == T_GLOBAL_CLIP:
             global_clip_factor(tau, n2, f)
@@ -267,7 +268,7 @@ def apply_update(ru, tb, j, st, lo, hi):
         for i in range(d):
             precondition(inv_c2, eps, V[i, lo:hi], Z[i, lo:hi])
     # 5. momentum after the transform
-    if ru.mom == MOM_AFTER and (b1 != 0.0 or ru.bias == 1):
+    if ru.mom == MOM_AFTER and mom_on:
         for i in range(d):
             momentum(b1, inv_c1, M[i, lo:hi], Z[i, lo:hi])
     # 6. step

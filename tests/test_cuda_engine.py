@@ -193,17 +193,17 @@ def test_kernels_compile_to_ptx(monkeypatch):
     sim = Simulation(prob, noise, alg, sched, 4, 0)
     rec = (typeof(sim.state), typeof(sim.pb), typeof(sim.oc), typeof(sim.ru))
 
-    def advance(k0, n, st, pb, oc, ru, tb):
+    def advance(n, st, pb, oc, ru, tb):
         r = cuda.grid(1)
         if r < st.X.shape[1]:
-            cuda_engine.step_block(k0, n, st, pb, oc, ru, tb, r, r + 1)
+            cuda_engine.step_block(n, st, pb, oc, ru, tb, r, r + 1)
 
     def errors(k, st, pb, out):
         r = cuda.grid(1)
         if r < st.X.shape[1]:
             cuda_engine.errors_block(k, st, pb, out, r, r + 1)
 
-    ptx, _ = cuda.compile_ptx(advance, (types.float64, types.int64, *rec, typeof(sim.table)), cc=(9, 0))
+    ptx, _ = cuda.compile_ptx(advance, (types.int64, *rec, typeof(sim.table)), cc=(9, 0))
     assert ".target sm_90" in ptx and ".entry" in ptx
     ptx, _ = cuda.compile_ptx(errors, (types.float64, rec[0], rec[1], typeof(sim.table)), cc=(9, 0))
     assert ".entry" in ptx
