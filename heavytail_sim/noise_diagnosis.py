@@ -256,8 +256,7 @@ def _coordinate_summary(noise: np.ndarray, max_coords: int, n_boot: int, seed: i
         live = np.ptp(sub, axis=0) > 0  # a constant coordinate has no noise to estimate
         sub = sub[:, live]
         if sub.shape[1] > 0:
-            ests = {"block_coord": lambda s: ti.block_alpha_columns(s),
-                    "hill_gof_coord": lambda s: ti.hill_auto_columns(s)[0]}
+            ests = {"block_coord": ti.block_alpha_columns, "hill_gof_coord": lambda s: ti.hill_auto_columns(s)[0]}
             for name, fn in ests.items():
                 vals = fn(sub)
                 boot = np.empty(n_boot)
@@ -493,18 +492,14 @@ def _figure(diag: Diagnosis, title: str | None):
     if diag.reference_norms is not None:
         tr, sr = survival(diag.reference_norms)
         ax.loglog(tr, sr, "-", lw=1.2, color="k", label="Gaussian, same covariance")
-    hill = diag.estimates["hill_gof"]
-    if math.isfinite(hill.alpha) and hill.k:
-        u = hill.extra["threshold"]
-        tt = np.geomspace(u, t.max(), 50)
-        ax.loglog(tt, (hill.k / diag.n) * (tt / u) ** -hill.alpha, "--", color="C0", lw=1.6,
-                  label=f"Pareto tail, Hill alpha = {hill.alpha:.2f} (top {hill.k})")
-    gpd = diag.estimates["gpd_ml"]
-    if math.isfinite(gpd.alpha) and gpd.k:
-        u = gpd.extra["threshold"]
-        tt = np.geomspace(u, t.max(), 50)
-        ax.loglog(tt, (gpd.k / diag.n) * (tt / u) ** -gpd.alpha, ":", color="C2", lw=1.6,
-                  label=f"slope of GPD fit, alpha = {gpd.alpha:.2f} (top {gpd.k})")
+    for name, style, color, text in (("hill_gof", "--", "C0", "Pareto tail, Hill alpha"),
+                                     ("gpd_ml", ":", "C2", "slope of GPD fit, alpha")):
+        e = diag.estimates[name]
+        if math.isfinite(e.alpha) and e.k:
+            u = e.extra["threshold"]
+            tt = np.geomspace(u, t.max(), 50)
+            ax.loglog(tt, (e.k / diag.n) * (tt / u) ** -e.alpha, style, color=color, lw=1.6,
+                      label=f"{text} = {e.alpha:.2f} (top {e.k})")
     plain_log_ticks(ax.xaxis)
     ax.set_xlabel(f"{unit} t (log scale)")
     ax.set_ylabel("P(norm > t) (log scale)")

@@ -305,6 +305,16 @@ def theorem2_model_curve(algorithm: str, kind: str, alpha: float, scale: float, 
     return {"K": Ks, "eta": eta, "tau": tau, "V": V, "error": theorem2_model(Ks, eta, V, f0, curvature)}
 
 
+def _in_window(K: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Mask of lo <= K <= hi with a relative slack of 1e-9, so that a horizon on an edge stays inside."""
+    return (K >= lo * (1 - 1e-9)) & (K <= hi * (1 + 1e-9))
+
+
+def _polyfit_slope(K: np.ndarray, E: np.ndarray, m: np.ndarray) -> float:
+    """Least-squares slope of log E on log K over the mask ``m``."""
+    return float(np.polyfit(np.log(K[m]), np.log(E[m]), 1)[0])
+
+
 def log_slope(K, E, lo: float, hi: float) -> float:
     """Least-squares slope of log E on log K over lo <= K <= hi (relative slack 1e-9 at the edges).
 
@@ -321,10 +331,10 @@ def log_slope(K, E, lo: float, hi: float) -> float:
         The slope.
     """
     K, E = np.asarray(K, float), np.asarray(E, float)
-    m = (K >= lo * (1 - 1e-9)) & (K <= hi * (1 + 1e-9))
+    m = _in_window(K, lo, hi)
     if m.sum() < 2:
         raise UsageError(f"fewer than two horizons in [{lo:g}, {hi:g}]")
-    return float(np.polyfit(np.log(K[m]), np.log(E[m]), 1)[0])
+    return _polyfit_slope(K, E, m)
 
 
 def centred_local_slopes(K, E, width: float = 1.0, points: int = 9) -> tuple[np.ndarray, np.ndarray]:
@@ -354,8 +364,8 @@ def centred_local_slopes(K, E, width: float = 1.0, points: int = 9) -> tuple[np.
         lo, hi = k / half, k * half
         if lo < K.min() * (1 - 1e-9) or hi > K.max() * (1 + 1e-9):
             continue
-        m = (K >= lo * (1 - 1e-9)) & (K <= hi * (1 + 1e-9))
+        m = _in_window(K, lo, hi)
         if m.sum() >= points:
             mids.append(k)
-            slopes.append(float(np.polyfit(np.log(K[m]), np.log(E[m]), 1)[0]))
+            slopes.append(_polyfit_slope(K, E, m))
     return np.asarray(mids), np.asarray(slopes)

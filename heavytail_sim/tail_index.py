@@ -131,6 +131,12 @@ def _alpha(xi: float) -> float:
     return 1.0 / xi if xi > 0 else math.inf
 
 
+def _alpha_array(xi: np.ndarray) -> np.ndarray:
+    """Elementwise :func:`_alpha`: 1/xi where xi > 0, ``inf`` elsewhere."""
+    with np.errstate(divide="ignore"):
+        return np.where(xi > 0, 1.0 / np.where(xi > 0, xi, 1.0), np.inf)
+
+
 @dataclass(frozen=True)
 class TailEstimate:
     """One tail-index estimate with its bootstrap confidence interval.
@@ -151,6 +157,8 @@ class TailEstimate:
         Number of tail samples the estimate rests on (threshold estimators), else None.
     n_boot : int
         Bootstrap resamples; ``level`` the confidence level.
+    extra : dict
+        Estimator-specific values (the threshold of a threshold estimator; Hill's KS distance).
     """
 
     estimator: str
@@ -165,14 +173,6 @@ class TailEstimate:
     n_boot: int = N_BOOT
     level: float = LEVEL
     extra: dict = field(default_factory=dict)
-
-    def row(self) -> dict:
-        """A flat dict for a tidy table (one row per estimate)."""
-        out = {"estimator": self.estimator, "alpha": self.alpha, "ci_low": self.ci_low, "ci_high": self.ci_high,
-               "xi": self.xi, "xi_low": self.xi_low, "xi_high": self.xi_high, "n": self.n,
-               "k": self.k if self.k is not None else -1, "n_boot": self.n_boot, "level": self.level}
-        out.update(self.extra)
-        return out
 
 
 def _check_boot(n_boot: int, level: float) -> None:
@@ -228,8 +228,9 @@ def bootstrap_xi(xi_fn, x: np.ndarray, n_boot: int = N_BOOT, seed: int = 0, leve
 
 
 def _estimate(name: str, xi_fn, x: np.ndarray, n_boot: int, seed: int, level: float, k=None,
-              extra: dict | None = None, batched=None) -> TailEstimate:
-    xi = float(xi_fn(x))
+              extra: dict | None = None, batched=None, xi: float | None = None) -> TailEstimate:
+    """The estimate ``xi_fn(x)`` (or ``xi`` when the caller has it already) with its bootstrap interval."""
+    xi = float(xi_fn(x)) if xi is None else xi
     lo, hi, _ = bootstrap_xi(xi_fn, x, n_boot, seed, level, batched)
     return TailEstimate(name, _alpha(xi), _alpha(hi), _alpha(lo), xi, lo, hi, int(x.shape[0]), k, n_boot, level,
                         extra or {})
@@ -374,7 +375,7 @@ def hill_estimate(x, n_boot: int = N_BOOT, seed: int = 0, level: float = LEVEL, 
     xi, k, dist = (float(v[0]) for v in _hill_auto_cols(top[:, None], grid, rule))
     return _estimate(f"hill_{rule}", lambda s: _hill_auto_cols(_top_sorted(s, m)[:, None], grid, rule)[0][0],
                      a, n_boot, seed, level, int(k), {"threshold": float(top[int(k)]), "ks_distance": dist},
-                     batched=lambda idx: _hill_auto_cols(_top_sorted(a[idx.T], m), grid, rule)[0])
+                     batched=lambda idx: _hill_auto_cols(_top_sorted(a[idx.T], m), grid, rule)[0], xi=xi)
 
 
 def hill_auto_columns(x, rule: str = "gof", k_min: int = HILL_K_MIN, k_max_frac: float = HILL_K_MAX_FRAC
@@ -387,8 +388,7 @@ def hill_auto_columns(x, rule: str = "gof", k_min: int = HILL_K_MIN, k_max_frac:
         raise UsageError("hill_auto_columns needs an (n, m) array")
     grid = hill_grid(x.shape[0], k_min, k_max_frac)
     xi, k, _ = _hill_auto_cols(_top_sorted(x, int(grid[-1]) + 1), grid, rule)
-    with np.errstate(divide="ignore"):
-        return np.where(xi > 0, 1.0 / np.where(xi > 0, xi, 1.0), np.inf), k
+    return _alpha_array(xi), k
 
 
 def hill_curve(x, k_max_frac: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
@@ -399,9 +399,7 @@ def hill_curve(x, k_max_frac: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     logs = np.log(_top_sorted(a, m))
     k = np.arange(2, m)
     xi = np.cumsum(logs)[k - 1] / k - logs[k]
-    with np.errstate(divide="ignore"):
-        alpha = np.where(xi > 0, 1.0 / np.where(xi > 0, xi, 1.0), np.inf)
-    return k, alpha
+    return k, _alpha_array(xi)
 
 
 # --- generalized Pareto maximum likelihood over a threshold ---------------------------------------------
@@ -527,11 +525,9 @@ def block_estimate(x, n_boot: int = N_BOOT, seed: int = 0, level: float = LEVEL)
         # resampling through the Gram matrix: one BLAS product instead of n_boot copies of an (n, d) array
         gram = x @ x.T
         sizes = block_sizes(x.shape[0])
-        xi_fn = lambda idx: _block_xi_gram(gram, idx, sizes)  # noqa: E731
-        xi = xi_fn(np.arange(x.shape[0]))
-        lo, hi, _ = bootstrap_xi(xi_fn, np.arange(x.shape[0]), n_boot, seed, level)
-        return TailEstimate("block_vector", _alpha(xi), _alpha(hi), _alpha(lo), xi, lo, hi, int(x.shape[0]), None,
-                            n_boot, level)
+        # the "samples" resampled are row indices into the Gram matrix
+        return _estimate("block_vector", lambda idx: _block_xi_gram(gram, idx, sizes), np.arange(x.shape[0]),
+                         n_boot, seed, level)
     name = "block_vector" if x.ndim == 2 else "block_scalar"
     return _estimate(name, lambda s: 1.0 / block_alpha_median(s), x, n_boot, seed, level)
 
@@ -578,6 +574,4 @@ def block_alpha_columns(x) -> np.ndarray:
     if x.shape[0] < 64:
         raise UsageError("the block estimator needs at least 64 samples")
     inv = np.array([_block_inv(x, int(k), columns=True) for k in block_sizes(x.shape[0])])
-    with np.errstate(divide="ignore"):
-        alpha = np.where(inv > 0, 1.0 / np.where(inv > 0, inv, 1.0), np.inf)
-    return np.median(alpha, axis=0)
+    return np.median(_alpha_array(inv), axis=0)

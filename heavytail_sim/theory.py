@@ -38,6 +38,19 @@ def _numeric(name: str, args: tuple[str, ...]):
     return sp.lambdify([getattr(statements, a) for a in args], expr, "numpy")
 
 
+def _exponent(name: str, alpha: float) -> float:
+    """Exponent ``name`` of :mod:`proofs_check.statements` at alpha; for alpha >= 2 its value at alpha = 2
+    (the alpha >= 2 column of Table 1)."""
+    return float(_numeric(name, ("alpha",))(min(float(alpha), 2.0)))
+
+
+def _bound(name: str, args: tuple[str, ...], k, *params) -> np.ndarray:
+    """Bound ``name`` of :mod:`proofs_check.statements` at the iteration counts or horizons ``k`` (the first of
+    ``args``) and ``params`` (the rest), with the shape of ``k`` even where it does not depend on ``k``."""
+    k = np.asarray(k, float)
+    return np.asarray(_numeric(name, args)(k, *params), float) * np.ones_like(k)
+
+
 def strongly_convex_exponent(alpha: float) -> float:
     """GClip/CClip (and the lower bound), strongly convex: -2(alpha-1)/alpha for alpha < 2, -1 for alpha >= 2.
 
@@ -55,7 +68,7 @@ def strongly_convex_exponent(alpha: float) -> float:
         The exponent of E f(x_bar_k) - f* in k (negative).
     """
     _alpha_ok(alpha)
-    return float(_numeric("TABLE1_SC_EXPONENT", ("alpha",))(min(float(alpha), 2.0)))
+    return _exponent("TABLE1_SC_EXPONENT", alpha)
 
 
 def nonconvex_exponent(alpha: float) -> float:
@@ -74,7 +87,7 @@ def nonconvex_exponent(alpha: float) -> float:
         The exponent of (1/K) sum_k E||grad f(x_{k-1})||^2 in K (negative).
     """
     _alpha_ok(alpha)
-    return float(_numeric("TABLE1_NC_EXPONENT", ("alpha",))(min(float(alpha), 2.0)))
+    return _exponent("TABLE1_NC_EXPONENT", alpha)
 
 
 def sgd_median_exponent(a: float) -> float:
@@ -87,7 +100,7 @@ def sgd_median_exponent(a: float) -> float:
     (``SGD_MEDIAN_EXPONENT`` in :mod:`proofs_check.statements`).
     """
     _alpha_ok(a)
-    return float(_numeric("SGD_MEDIAN_EXPONENT", ("alpha",))(min(float(a), 2.0)))
+    return _exponent("SGD_MEDIAN_EXPONENT", a)
 
 
 def sgd_sample_mean_growth(a: float) -> float:
@@ -121,17 +134,13 @@ def theorem1_bound(k, p: float, G: float, mu: float) -> np.ndarray:
         The bound on E f(x_bar_k) - f*, shape of ``k`` (``THM1_BOUND`` in :mod:`proofs_check.statements`).
     """
     _alpha_ok(p)
-    k = np.asarray(k, float)
-    f = _numeric("THM1_BOUND", ("k", "alpha", "G", "mu"))
-    return np.asarray(f(k, float(p), float(G), float(mu)), float) * np.ones_like(k)
+    return _bound("THM1_BOUND", ("k", "alpha", "G", "mu"), k, float(p), float(G), float(mu))
 
 
 def theorem2_bound(K, alpha: float, G: float, L: float, f0: float) -> np.ndarray:
     """Seed 000 Thm 2: 4 G^(2a/(3a-2)) (L f0 / K)^((2a-2)/(3a-2)) (``THM2_BOUND``), shape of ``K``."""
     _alpha_ok(alpha)
-    K = np.asarray(K, float)
-    f = _numeric("THM2_BOUND", ("K", "alpha", "G", "L", "f0"))
-    return np.asarray(f(K, float(alpha), float(G), float(L), float(f0)), float) * np.ones_like(K)
+    return _bound("THM2_BOUND", ("K", "alpha", "G", "L", "f0"), K, float(alpha), float(G), float(L), float(f0))
 
 
 def _density(kind: str, index: float, scale: float):
@@ -303,8 +312,8 @@ def theorem2_sigma_bound(K, alpha: float, sigma: float, L: float, f0: float, rea
     K = np.asarray(K, float)
     theorem2_sigma(alpha, sigma, L, f0, float(np.min(K)) if K.size else 1.0, reading)  # validates the parameters once
     tau = theorem2_sigma_tau(alpha, sigma, L, f0, K, reading)
-    f = _numeric("THM2S_BOUND_OF_TAU", ("K", "alpha", "sigma", "L", "f0", "tau"))
-    return np.asarray(f(K, float(alpha), float(sigma), float(L), float(f0), tau), float) * np.ones_like(K)
+    return _bound("THM2S_BOUND_OF_TAU", ("K", "alpha", "sigma", "L", "f0", "tau"), K, float(alpha), float(sigma),
+                  float(L), float(f0), tau)
 
 
 def theorem4_bound(k, alpha: float, G: float, mu: float) -> np.ndarray:
@@ -325,9 +334,7 @@ def theorem4_bound(k, alpha: float, G: float, mu: float) -> np.ndarray:
         The bound on E f(x_bar_k) - f* (``THM4_BOUND``), shape of ``k``.
     """
     _alpha_ok(alpha)
-    k = np.asarray(k, float)
-    f = _numeric("THM4_BOUND", ("k", "alpha", "G", "mu"))
-    return np.asarray(f(k, float(alpha), float(G), float(mu)), float) * np.ones_like(k)
+    return _bound("THM4_BOUND", ("k", "alpha", "G", "mu"), k, float(alpha), float(G), float(mu))
 
 
 class NonconvexLowerBound(NamedTuple):
