@@ -7,9 +7,8 @@ included, have none).
 from __future__ import annotations
 
 import os
-import sys
-
 import re
+import sys
 
 from docutils import nodes
 from docutils.parsers.rst import Directive

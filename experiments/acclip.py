@@ -27,7 +27,7 @@ import sys
 import numpy as np
 
 from heavytail_sim.cache import cell
-from heavytail_sim.study import ConfigError, Float, Int, ListOf, Param, Study, Table, array_bytes, seed_for
+from heavytail_sim.study import Float, Int, ListOf, Param, Study, Table, array_bytes, ordered, seed_for
 
 HELP = "ACClip vs Adam/RMSProp/SGD/GClip/CClip (tuned, heavy-tailed noise) and Adam as clipping (seed 000 Sec 3)"
 DESCRIPTION = HELP + """.
@@ -78,11 +78,6 @@ PRESETS = {
              "tune_seeds": 2, "tune_runs": 24, "eval_seeds": 5, "eval_runs": 100,
              "ratio_runs": 32, "ratio_steps": 5000},
 }
-
-
-def _eta_range(cfg: dict) -> None:
-    if cfg["eta_hi"] < cfg["eta_lo"]:
-        raise ConfigError("eta_hi", f"must be >= eta_lo={cfg['eta_lo']:g}, got {cfg['eta_hi']:g}")
 
 
 def _memory(cfg: dict) -> dict:
@@ -435,7 +430,8 @@ def finding(tables: dict) -> str:
 
 STUDY = Study(
     name="acclip", help=HELP, description=DESCRIPTION, params=PARAMS, presets=PRESETS,
-    compute=compute, draw=draw, finding=finding, summary=summary, rules=(_eta_range,), memory=_memory,
+    compute=compute, draw=draw, finding=finding, summary=summary, rules=(ordered("eta_lo", "eta_hi"),),
+    memory=_memory,
     tables=(Table("comparison", header=header), Table("curves", markdown=False), Table("tuning", markdown=False),
             Table("adam_clip_ratio"), Table("adam_clip_ratio_hist", markdown=False)),
     figures=("curves", "final_error", "adam_clip_ratio"), weight=2, backend=True)

@@ -29,9 +29,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from experiments.reproduce import CHECK, _studies, default_root, names, redraw_check, selected_studies, study_dir
+    from experiments.reproduce import CHECK, _studies, names, redraw_check, selected_studies, study_dir
     from heavytail_sim.errors import UsageError
-    from heavytail_sim.study import redraw
+    from heavytail_sim.study import default_root, redraw
 
     chosen = selected_studies(args.only, names())
     root = Path(args.out) if args.out is not None else default_root(args.mode)

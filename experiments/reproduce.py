@@ -81,10 +81,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="ignore the cache and recompute everything")
 
 
-def default_root(mode: str) -> Path:
-    return Path("figures") if mode == "full" else Path("figures") / "quick"
-
-
 def study_dir(root: Path, name: str) -> Path:
     # the claim checks write claims.md at the root, next to REPORT.md (figures/claims.md)
     return Path(root) if name == CHECK else Path(root) / _studies()[name].folder
@@ -143,7 +139,7 @@ def _run_check(root: Path, mode: str, force: bool) -> dict:
     from heavytail_sim.cache import config_key
     from heavytail_sim.cli import OneLineParser
     from heavytail_sim.io import ensure_dir, write_text
-    from heavytail_sim.study import completed, read_record
+    from heavytail_sim.study import MARKER, completed, read_record
 
     out = ensure_dir(root)
     key = config_key({"study": CHECK, "mode": mode, "version": __version__})
@@ -170,7 +166,7 @@ def _run_check(root: Path, mode: str, force: bool) -> dict:
         write_text(out / "claims.json", json.dumps({"claims_md": text, "sha256": hashlib.sha256(
             text.encode()).hexdigest(), "command": command, "version": __version__}, indent=1))
         previous = read_record(out) or {}
-        write_text(out / ".done.json", json.dumps({**previous, **record, "tables": {}}, indent=1))
+        write_text(out / MARKER, json.dumps({**previous, **record, "tables": {}}, indent=1))
     return {**record, "status": "ran" if code == 0 else "failed"}
 
 
@@ -308,11 +304,11 @@ def _check_options(args: argparse.Namespace) -> list[str]:
     """Every option checked before anything is created; the selected study names."""
     from heavytail_sim.errors import UsageError
     from heavytail_sim.study import check_seed
+    from heavytail_sim.sweep import check_jobs
 
     chosen = selected_studies(args.only, names())
     check_seed(args.seed)
-    if isinstance(args.jobs, bool) or not isinstance(args.jobs, int) or args.jobs < 1:
-        raise UsageError(f"--jobs: must be an integer >= 1, got {args.jobs}")
+    check_jobs(args.jobs)
     if args.scheduler is not None and not str(args.scheduler).strip():
         raise UsageError("--scheduler: give an address such as tcp://host:8786")
     for name in chosen:  # every preset is valid with this seed (memory estimates included)
@@ -324,6 +320,7 @@ def _check_options(args: argparse.Namespace) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from heavytail_sim.io import output_dir
     from heavytail_sim.progress import Progress
+    from heavytail_sim.study import default_root
     from heavytail_sim.sweep import run_tasks
 
     chosen = _check_options(args)

@@ -95,10 +95,10 @@ def part_a(runner, cfg, seed, gauss):
     curve_m = np.unique(np.r_[np.arange(2, 21), np.geomspace(20, 200, 12).astype(int)])
     rec_c, uc = simulate_updates(gauss, int(curve_m[-1]), cfg["runs_curve"], curve_m, method="simple",
                                  seed=seed_for(seed, "update_dist.variance_curve"))
-    curve = pd.DataFrame({"m": rec_c, "var": [_var_ci(x)[0] for x in uc],
-                          "var_ci95": [_var_ci(x)[1] for x in uc],
-                          "var_abs": [_var_ci(np.abs(x))[0] for x in uc],
-                          "var_abs_ci95": [_var_ci(np.abs(x))[1] for x in uc]})
+    var = [_var_ci(x) for x in uc]
+    var_abs = [_var_ci(np.abs(x)) for x in uc]
+    curve = pd.DataFrame({"m": rec_c, "var": [v for v, _ in var], "var_ci95": [ci for _, ci in var],
+                          "var_abs": [v for v, _ in var_abs], "var_abs_ci95": [ci for _, ci in var_abs]})
     return table, (rec, u), curve
 
 

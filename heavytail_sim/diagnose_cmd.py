@@ -99,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
         flag = "--kind" if "kind" in str(exc) else "FILE"
         raise UsageError(f"{flag}: {exc}") from None
     title = f"{Path(args.file).name}" + (f"[{args.key}]" if args.key else "")
-    write_csv(res.table(), paths[0])
+    tab = res.table()
+    write_csv(tab, paths[0])
     write_text(paths[1], res.markdown(f"Tail diagnosis of {title}"))
     save_figure(res.figure(f"{title}: {res.verdict}"), paths[2])
     shape = f"{res.n} x {res.d}" if res.d else f"{res.n} norms"
@@ -107,7 +108,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"verdict: {res.verdict}")
     for c in res.caveats:
         print(f"  - {c}")
-    tab = res.table()
     print(f"{'source':<19} {'estimator':<23} {'alpha':>8} {'95% interval':>20}")
     for r in tab.itertuples():
         print(f"{r.source:<19} {r.estimator:<23} {r.alpha:>8.3g} [{r.ci_low:>8.3g}, {r.ci_high:>8.3g}]")

@@ -125,8 +125,8 @@ def build(args: argparse.Namespace):
         d = as_count(args.dim, "d")
         check_memory(8 * n * (d + 2), "d" if d >= n else "n", f"a data matrix of {n} x {d}")
         rng = np.random.default_rng([as_seed(args.seed), 1])  # the data: fixed by the seed, independent of the runs
-        A = rng.standard_normal((n, args.dim))
-        xtrue = rng.standard_normal(args.dim)
+        A = rng.standard_normal((n, d))
+        xtrue = rng.standard_normal(d)
         if kind == "least_squares":
             problem = problems.least_squares(A, A @ xtrue + 0.5 * rng.standard_normal(n), x0=0.0 if x0 is None else x0)
         else:

@@ -43,7 +43,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
-from .errors import UsageError
+from .errors import ParameterError, UsageError
 
 DEFAULT_SEED = 0
 """The master seed used when none is given (simulations, studies, ``reproduce``): declared once, here."""
@@ -266,8 +266,7 @@ class DictOf(Kind):
         return {k: out[k] for k in (self.keys if self.keys is not None else sorted(out))}
 
     def _form(self) -> str:
-        keys = "{" + ", ".join(f"{k!r}: ..." for k in self.keys) + "}" if self.keys else "{key: value}"
-        return keys
+        return "{" + ", ".join(f"{k!r}: ..." for k in self.keys) + "}" if self.keys else "{key: value}"
 
     def describe(self) -> str:
         keys = f"keys exactly {{{', '.join(map(repr, self.keys))}}}" if self.keys else f"keys {self.key.describe()}"
@@ -284,6 +283,26 @@ class Param:
 
 Rule = Callable[[dict], Iterable[str] | None]
 """A cross-field check: raises :class:`ConfigError` for an invalid configuration, may return notices."""
+
+
+def ordered(lo: str, hi: str) -> Rule:
+    """The rule that parameter ``hi`` is at least parameter ``lo`` (the two ends of a grid range).
+
+    Parameters
+    ----------
+    lo, hi : str
+        Names of two numeric parameters.
+
+    Returns
+    -------
+    callable
+        A :data:`Rule` raising :class:`ConfigError` naming ``hi`` when ``cfg[hi] < cfg[lo]``.
+    """
+    def rule(cfg: dict) -> None:
+        if cfg[hi] < cfg[lo]:
+            raise ConfigError(hi, f"must be >= {lo}={cfg[lo]:g}, got {cfg[hi]:g}")
+
+    return rule
 
 
 # ------------------------------------------------------------------------------------------ the contract
@@ -390,13 +409,13 @@ class Study:
         for rule in self.rules:
             notices.extend(rule(cfg) or ())
         if self.memory is not None:
-            from .memory import available_memory
+            from .memory import check_memory
 
-            avail = available_memory()
             for key, need in self.memory(cfg).items():
-                if need > 0.8 * avail:
-                    raise ConfigError(key, f"too large: {key}={_show(cfg[key])} needs {need / 2 ** 30:.3g} GiB of "
-                                           f"memory, {avail / 2 ** 30:.3g} GiB are available")
+                try:
+                    check_memory(need, key, f"{key}={_show(cfg[key])}")
+                except ParameterError as exc:
+                    raise ConfigError(key, exc.message) from None
         return cfg, notices
 
     def configure(self, mode: str, overrides: Iterable[str] | Mapping[str, Any] = (),
@@ -490,9 +509,14 @@ def seed_for(master: int, cell: str, **identity) -> int:
 
 
 # --------------------------------------------------------------------------------------- command line
+def default_root(mode: str) -> Path:
+    """Where the outputs of a mode go by default: ``figures`` for --full, ``figures/quick`` for --quick."""
+    return Path("figures") if mode == "full" else Path("figures") / "quick"
+
+
 def default_out(study: Study, mode: str) -> Path:
     """``figures/<folder>`` for --full, ``figures/quick/<folder>`` for --quick."""
-    return Path("figures") / study.folder if mode == "full" else Path("figures") / "quick" / study.folder
+    return default_root(mode) / study.folder
 
 
 def add_arguments(parser: argparse.ArgumentParser, study: Study) -> None:

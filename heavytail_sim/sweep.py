@@ -18,6 +18,13 @@ def _limit_threads(n: int) -> None:
     os.environ["NUMBA_NUM_THREADS"] = str(n)
 
 
+def check_jobs(jobs) -> int:
+    """``jobs`` (local processes) when it is an integer >= 1; UsageError naming ``--jobs`` otherwise."""
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise UsageError(f"--jobs: must be an integer >= 1, got {jobs!r}")
+    return jobs
+
+
 def run_tasks(tasks: list[tuple[Callable, dict]], jobs: int = 1, scheduler: str | None = None,
               on_done: Callable[[int, object], None] | None = None) -> list:
     """Results of ``fn(**kwargs)`` for each task; ``on_done(index, result)`` is called as each finishes.
@@ -25,8 +32,7 @@ def run_tasks(tasks: list[tuple[Callable, dict]], jobs: int = 1, scheduler: str 
     ``scheduler`` is a Dask distributed scheduler address (``tcp://host:8786``) or a ``distributed.Client``;
     otherwise ``jobs`` local processes (1: run in this process).
     """
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise UsageError(f"--jobs: must be an integer >= 1, got {jobs!r}")
+    check_jobs(jobs)
     results: list = [None] * len(tasks)
     if scheduler is not None:
         return _run_dask(tasks, scheduler, on_done, results)
