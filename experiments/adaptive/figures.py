@@ -43,6 +43,18 @@ def _tick(label: str, tail: float) -> str:
     return f"{tail:g}"
 
 
+def _stairs(ax, h, **kw) -> None:
+    """A histogram stored as rows (bin_lo, bin_hi, density), drawn as steps."""
+    ax.stairs(h.density.to_numpy(), np.r_[h.bin_lo.to_numpy(), h.bin_hi.iloc[-1]], **kw)
+
+
+def _tail_index_axis(ax, top: float) -> None:
+    """Log y axis for tail-index estimates, clipped at ``top`` (shown as ">=30")."""
+    ax.set_yscale("log")
+    ax.set_ylim(0.5, top * 1.2)
+    ax.set_yticks([0.5, 1, 2, 5, 10, 30], ["0.5", "1", "2", "5", "10", ">=30"])
+
+
 # ------------------------------------------------------------------------------------------- sweep
 def sweep_tail_index(sweep, gap):
     """Final error and its ratio to the better SGD variant against the tail index, per law family."""
@@ -195,8 +207,7 @@ def model_noise(estimates, hist):
         for s, c in zip(steps, colors):
             for source, ls, lw in (("noise", "-", 1.8), ("gaussian_reference", "--", 0.9)):
                 g = h[(h.step == s) & (h.source == source)]
-                ax.stairs(g.density.to_numpy(), np.r_[g.bin_lo.to_numpy(), g.bin_hi.iloc[-1]], color=c, ls=ls,
-                          lw=lw, label=f"step {s}" if source == "noise" else None)
+                _stairs(ax, g, color=c, ls=ls, lw=lw, label=f"step {s}" if source == "noise" else None)
         ax.plot([], [], "k--", lw=0.9, label="Gaussian, same covariance")
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -226,9 +237,7 @@ def model_noise(estimates, hist):
             ax.plot(x, y, mk + "-", color=color, ms=5, lw=0.8, label=label, mfc="white" if name == "ref" else color)
         ax.axhline(2.0, color="k", ls="--", lw=0.8)
         ax.text(-0.45, 2.05, "alpha = 2 (finite variance above)", fontsize=7, ha="left", va="bottom")
-        ax.set_yscale("log")
-        ax.set_ylim(0.5, top * 1.2)
-        ax.set_yticks([0.5, 1, 2, 5, 10, 30], ["0.5", "1", "2", "5", "10", ">=30"])
+        _tail_index_axis(ax, top)
         ax.set_xticks(range(len(steps)), [str(s) for s in steps])
         ax.set_xlim(-0.5, len(steps) - 0.5)
         ax.set_xlabel("SGD step (checkpoint)")
@@ -268,9 +277,7 @@ def diagnosis(law_diag, estimates=None):
     for v, text in ((1.08, "seed 000 App H: BERT 1.08"), (1.99, "seed 000 App H: ImageNet 1.99")):
         ax.axhline(v, color="tab:brown", ls=":", lw=1)
         ax.text(len(laws) - 0.6, v * 1.03, text, fontsize=7, color="tab:brown", ha="right")
-    ax.set_yscale("log")
-    ax.set_ylim(0.5, top * 1.2)
-    ax.set_yticks([0.5, 1, 2, 5, 10, 30], ["0.5", "1", "2", "5", "10", ">=30"])
+    _tail_index_axis(ax, top)
     short = lambda l, t: ("t " if l.startswith("Student") else ("S " if l.startswith("stable") else "")) + _tick(l, t)
     ax.set_xticks(range(len(laws)), [short(l, t) for l, t in laws], fontsize=8)
     ax.set_xlabel("noise law of the sweep (t: Student-t df, S: alpha-stable alpha)")
@@ -294,9 +301,7 @@ def diagnosis(law_diag, estimates=None):
         for v in (1.08, 1.99):
             ax.axhline(v, color="tab:brown", ls=":", lw=1)
         ax.axhline(2.0, color="k", ls="--", lw=0.6)
-        ax.set_yscale("log")
-        ax.set_ylim(0.5, top * 1.2)
-        ax.set_yticks([0.5, 1, 2, 5, 10, 30], ["0.5", "1", "2", "5", "10", ">=30"])
+        _tail_index_axis(ax, top)
         short_model = {"bigram": "bigram", "attention": "attn tokens", "attention_gaussian": "attn Gauss.",
                        "mlp": "MLP"}
         ax.set_xticks(range(len(cases)), [f"{short_model.get(k, k)}\nstep {s}" for k, s in cases], fontsize=7)
@@ -321,8 +326,7 @@ def update_order(order, hist):
         ax = fig.add_subplot(gs[0, i])
         for o in ("kingma_ba", "inner"):
             h = hist[(hist.t == t) & (hist.order == o)]
-            ax.stairs(h.density.to_numpy(), np.r_[h.bin_lo.to_numpy(), h.bin_hi.iloc[-1]], color=colors[o], lw=1.5,
-                      label=names[o])
+            _stairs(ax, h, color=colors[o], lw=1.5, label=names[o])
             r = order[(order.t == t) & (order.order == o)].iloc[0]
             if r.bound < 1.7:
                 ax.axvline(r.bound, color=colors[o], ls=":", lw=1)
@@ -429,8 +433,7 @@ def trimodality(modes, hist):
             h = hist[(hist.scenario == s) & (hist.t == t)]
             if h.empty:
                 continue
-            ax.stairs(h.density.to_numpy(), np.r_[h.bin_lo.to_numpy(), h.bin_hi.iloc[-1]], ls=ls, lw=1.4,
-                      color="C0" if t == 2 else "C1", label=f"simulated, t = {t}")
+            _stairs(ax, h, ls=ls, lw=1.4, color="C0" if t == 2 else "C1", label=f"simulated, t = {t}")
             r = modes[(modes.scenario == s) & (modes.t == t)]
             if len(r):
                 ax.text(0.02, 0.95 - 0.08 * (t == 5), f"t={t}: {r.modality.iloc[0]}", transform=ax.transAxes,
@@ -463,8 +466,7 @@ def fig8(rows, hist):
             ax = axes[i, j]
             for k, s in enumerate(sorted(hist[hist.model == kind].seed.unique())):
                 h = hist[(hist.model == kind) & (hist.seed == s) & (hist.t == t)]
-                ax.stairs(h.density.to_numpy(), np.r_[h.bin_lo.to_numpy(), h.bin_hi.iloc[-1]], color=f"C{k + 3}",
-                          lw=1.1, alpha=0.85, label=f"init seed {k + 1}")
+                _stairs(ax, h, color=f"C{k + 3}", lw=1.1, alpha=0.85, label=f"init seed {k + 1}")
             r = rows[(rows.model == kind) & (rows.t == t)]
             m = float(r.m_eff.iloc[0])
             x = np.linspace(-math.sqrt(m) * 0.999, math.sqrt(m) * 0.999, 300)

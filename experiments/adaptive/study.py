@@ -283,23 +283,24 @@ def finding(tables: dict) -> str:
     return "; ".join(parts) + "."
 
 
+SUMMARY_COLUMNS = {
+    "sgd_gap": ["setting", "law", "sgd_method", "sgd_median", "best_method", "best_median", "ratio_sgd_to_best",
+                "verdict"],
+    "seed_claims": ["claim", "setting", "law", "winner_claimed", "winner_median", "other", "other_median", "verdict"],
+    "models": ["model", "method", "eta", "tuned_at_edge", "final_median", "final_min", "final_max"],
+}
+"""The tables the console report prints, in this order, with the columns it shows."""
+
+
 def summary(tables: dict, cfg: dict) -> str:
     """The console report of a run."""
     import pandas as pd
 
     out = []
     with pd.option_context("display.width", 200, "display.max_columns", 30):
-        if "sgd_gap" in tables:
-            out.append(tables["sgd_gap"][["setting", "law", "sgd_method", "sgd_median", "best_method", "best_median",
-                                          "ratio_sgd_to_best", "verdict"]].to_string(index=False,
-                                                                                     float_format=lambda v: f"{v:.3g}"))
-        if "seed_claims" in tables:
-            out.append(tables["seed_claims"][["claim", "setting", "law", "winner_claimed", "winner_median", "other",
-                                              "other_median", "verdict"]].to_string(index=False,
-                                                                                    float_format=lambda v: f"{v:.3g}"))
-        if "models" in tables:
-            out.append(tables["models"][["model", "method", "eta", "tuned_at_edge", "final_median", "final_min",
-                                         "final_max"]].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+        for name, columns in SUMMARY_COLUMNS.items():
+            if name in tables:
+                out.append(tables[name][columns].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     out.append(finding(tables))
     return "\n\n".join(out)
 

@@ -18,10 +18,20 @@ CURVE_COLUMNS = ["setting", "algorithm", "noise", "a", "k", "mean", "median", "r
 SLOPE_COLUMNS = ["setting", "algorithm", "noise", "a", "k_mid", "slope", "ci_low", "ci_high"]
 
 
-
 def _theory_text(value: float) -> str:
     """A theory exponent for the console; NaN is SGD's mean under heavy tails, which Table 1 leaves out."""
     return "n/a (mean infinite)" if math.isnan(value) else f"{value:+.3f}"
+
+
+def _fit_text(row: dict) -> str:
+    """A rates row's fitted exponent and CI for the progress log: ``-0.612 [-0.650, -0.570]``."""
+    return f"{row['fitted']:+.3f} [{row['ci_low']:+.3f}, {row['ci_high']:+.3f}]"
+
+
+def exact_constant_laws() -> list:
+    """The noise laws of the exact-constant parts: Pareto at every tail index of :data:`TAILS`, and Gaussian."""
+    return [("pareto", t) for t in TAILS] + [("gaussian", None)]
+
 
 def log(msg: str) -> None:
     """Progress of the study on stderr."""
@@ -139,8 +149,7 @@ def strongly_convex_tables(runner, cfg: dict, d: int, noises) -> dict:
             curves += curve_rows(cur, setting, alg, kind, a)
             if alg == "gclip" or (alg == "cclip" and d > 1):
                 slopes += slope_rows(cur, setting, alg, kind, a, cfg)
-            log(f"  strongly convex d={d} {alg:5s} {noise_label(kind, a):13s}: "
-                f"mean slope {rows[-2]['fitted']:+.3f} [{rows[-2]['ci_low']:+.3f}, {rows[-2]['ci_high']:+.3f}]"
+            log(f"  strongly convex d={d} {alg:5s} {noise_label(kind, a):13s}: mean slope {_fit_text(rows[-2])}"
                 f" theory {_theory_text(rows[-2]['theory'])}  ({cur.wall:.1f} s sim, {time.perf_counter() - t0:.1f} s)")
     return {"rates": rows, "curves": curves, "local_slopes": slopes}
 
@@ -215,8 +224,7 @@ def nonconvex_tables(runner, cfg: dict, noises) -> dict:
                                "model_within_ci_or_tol": bool(abs(model - fit["fitted"]) <= max(half, MODEL_TOL)),
                                "gap_fitted": fit["fitted"] - th, "gap_model": model - th})
             model_curves += model_curve_rows(alg, kind, a, float(cur.k[0]), k_hi, cfg, "nc")
-        log(f"  non-convex {alg:5s} {noise_label(kind, a):13s}: mean slope {rows[-2]['fitted']:+.3f} "
-            f"[{rows[-2]['ci_low']:+.3f}, {rows[-2]['ci_high']:+.3f}] theory {th:+.3f}"
+        log(f"  non-convex {alg:5s} {noise_label(kind, a):13s}: mean slope {_fit_text(rows[-2])} theory {th:+.3f}"
             + (f" model {model:+.3f}" if alg != "sgd" else "") +
             f" ({cur.wall:.1f} s sim, {time.perf_counter() - t0:.1f} s)")
     return {"rates": rows, "curves": curves, "local_slopes": slopes, "nc_model": model_rows,
@@ -228,12 +236,17 @@ MODEL_TOL = 0.01
 fitted exponent's 95% CI, or, where that CI is narrower, within 0.01 of it (``model_within_ci_or_tol``)."""
 
 
+def sample_sizes(m: int) -> np.ndarray:
+    """The numbers of runs n at which sample means are taken: a log grid of 30 points from 1 to ``m``, rounded."""
+    return np.unique(np.round(np.geomspace(1, m, 30)).astype(np.int64))
+
+
 def sample_mean_curves(f: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
     """Split ``f`` into ``groups`` disjoint groups; return n (log grid up to the group size) and the
     sample mean of the first n draws of each group, shape ``(len(n), groups)``."""
     m = f.size // groups
     blocks = f[: m * groups].reshape(groups, m)
-    ns = np.unique(np.round(np.geomspace(1, m, 30)).astype(np.int64))
+    ns = sample_sizes(m)
     means = np.cumsum(blocks, axis=1)[:, ns - 1] / ns
     return ns, means.T
 
@@ -285,27 +298,20 @@ EXPECTATION_COLUMNS = ["algorithm", "noise", "a", "k", "runs", "groups", "statis
 def constants_tables(runner, cfg: dict) -> dict:
     """Projected GClip on |x| <= 2 with Thm 1's exact schedule; mean error vs 16 G^2/(mu (k+1)^(2(p-1)/p))."""
     from heavytail_sim import theory
-    from heavytail_sim.rates import bootstrap_curves
+
+    from .cells import moment_order
 
     rows, curves = [], []
-    for kind, a in [("pareto", t) for t in TAILS] + [("gaussian", None)]:
+    for kind, a in exact_constant_laws():
         # Assumption 1 needs p < a: the largest p on a 0.1 grid below a (p = 2 for Gaussian)
-        p = 2.0 if a is None else round(a - 0.1, 10)
+        p = moment_order(a)
         G, Gerr = theory.ball_G(MU, CONST_RADIUS, kind, 2.0 if a is None else a, 1.0, p)
         k, raw = constants_cell(runner, kind, a, p, G, cfg)
-        mean = raw.mean(axis=1)
-        boot = bootstrap_curves(raw, statistic="mean", n_boot=cfg["n_boot"],
-                                seed=seed_for(cfg["seed"], "rates.const_fit", noise=kind, a=a))
-        upper = np.quantile(boot, 0.975, axis=0)
-        bound = theory.theorem1_bound(k, p, G, MU)
+        summary, per = bound_check(k, raw, theory.theorem1_bound(k, p, G, MU), cfg["n_boot"],
+                                   seed_for(cfg["seed"], "rates.const_fit", noise=kind, a=a))
         rows.append({"noise": kind, "a": math.nan if a is None else a, "p": p, "G": G, "G_quad_err": Gerr,
-                     "radius": CONST_RADIUS, "runs": raw.shape[1], "horizon": int(k[-1]),
-                     "min_margin_mean": float(np.min(bound / mean)), "k_at_min": int(k[np.argmin(bound / mean)]),
-                     "min_margin_upper95": float(np.min(bound / upper)),
-                     "holds_every_checkpoint": bool(np.all(mean <= bound)),
-                     "holds_upper95_every_checkpoint": bool(np.all(upper <= bound))})
-        curves += [{"noise": kind, "a": math.nan if a is None else a, "p": p, "G": G, "k": int(kk), "mean": m,
-                    "upper95": u, "bound": b} for kk, m, u, b in zip(k, mean, upper, bound)]
+                     "radius": CONST_RADIUS, "runs": raw.shape[1], "horizon": int(k[-1]), **summary})
+        curves += [{"noise": kind, "a": math.nan if a is None else a, "p": p, "G": G, **r} for r in per]
         log(f"  Thm 1 constants {noise_label(kind, a)}: p={p:g} G={G:.3f}, "
             f"min bound/mean {rows[-1]['min_margin_mean']:.1f}")
     return {"theorem1_constants": rows, "theorem1_constants_curves": curves}
@@ -429,9 +435,8 @@ def lower_bound_tables(runner, cfg: dict) -> dict:
                                                               algorithm=name, a=alpha),
                               {s: "lower" for s in stats}, decades=math.log10(cur.k[-1] / cur.k[0]) + 1e-6,
                               metric_of={LB_MIN_STAT: ("mean", [r["min_grad_sq"][-1] for r in per])})
-            log(f"  lower bound a={alpha:g} {name:6s}: error slope {rates[-2]['fitted']:+.3f} "
-                f"[{rates[-2]['ci_low']:+.3f}, {rates[-2]['ci_high']:+.3f}] theory {th:+.3f} (instances {inst_exp:+.3f})"
-                f" ({cur.wall:.1f} s sim, {time.perf_counter() - t0:.1f} s)")
+            log(f"  lower bound a={alpha:g} {name:6s}: error slope {_fit_text(rates[-2])} theory {th:+.3f} "
+                f"(instances {inst_exp:+.3f}) ({cur.wall:.1f} s sim, {time.perf_counter() - t0:.1f} s)")
             row, cdf = lb_hitting(runner, fam[0], name, cfg)
             law.append(row)
             hit_curves += cdf
@@ -554,7 +559,7 @@ def spur_tables(runner, cfg: dict) -> dict:
     one = float(prob.h[0]) * (minima[1] ** 2 / 2 + SPUR_C * (1 - math.cos(SPUR_W * minima[1])))  # smallest spurious f
     g0sq = float(np.sum(prob.grad(prob.x0) ** 2))
     Ks = horizons({"nc_k": cfg["spur_k"], "nc_per_decade": cfg["spur_per_decade"]})
-    for kind, a in [("pareto", t) for t in TAILS] + [("gaussian", None)]:
+    for kind, a in exact_constant_laws():
         p = moment_order(a)
         consts = ripple_box_constants(prob, SPUR_R, kind, schedule_alpha(a), 1.0, p)
         th = theory.nonconvex_exponent(p)
@@ -680,18 +685,40 @@ def relaxation(setup: dict, K: float) -> float:
     return float(theorem2_sigma(setup["p"], setup["sigma"], setup["L"], setup["f0"], K).eta0 * setup["L"] * K)
 
 
+def _s001_check(theorem: int, k, raw, paired: bool, bound, kind: str, a, cfg: dict) -> tuple[dict, list, object]:
+    """Seed 001 Thm ``theorem``'s cell: the measured mean against the bound (:func:`bound_check`: summary and
+    per-checkpoint rows) and the mean's fitted exponent."""
+    from heavytail_sim.rates import fit_exponent
+
+    summary, per = bound_check(k, raw, bound, cfg["n_boot"],
+                               seed_for(cfg["seed"], "rates.s001_fit", theorem=theorem, noise=kind, a=a), paired)
+    fit = fit_exponent(k, raw, statistic="mean", decades=cfg["decades"], n_boot=cfg["n_boot"],
+                       seed=seed_for(cfg["seed"], "rates.s001_fit", theorem=theorem, noise=kind, a=a, w=1),
+                       paired=paired)
+    return summary, per, fit
+
+
+def _s001_row(theorem: str, kind: str, a, p: float, setup: dict, fit, theory_value: float, summary: dict,
+              cfg: dict) -> dict:
+    """One row of ``seed001_theorems``: the law, the theorem's ``setup`` columns, the fit with its verdict against
+    the O(.) exponent ``theory_value``, and the bound check's ``summary``."""
+    return {"theorem": theorem, "noise": kind, "a": math.nan if a is None else a, "p": p, **setup,
+            "fitted": fit.slope, "ci_low": fit.ci_low, "ci_high": fit.ci_high,
+            "window": f"[{fit.k_lo:.3g}, {fit.k_hi:.3g}]", "theory": theory_value,
+            "verdict": bound_verdict(fit.slope, theory_value, cfg["tol"], "upper"), **summary}
+
+
 def s001_tables(runner, cfg: dict) -> dict:
     """Seed 001 Thm 2 (GClip, central moment sigma, ``theorem2_sigma``) on ripple(1) and Thm 4 (projected GClip,
     ``theorem4_projected``) on the non-smooth l1_quadratic(1) in |x| <= 2: fitted exponents and the bounds
     (``theorem2_sigma_bound``, ``theorem4_bound``) at every horizon / checkpoint."""
     from heavytail_sim import theory
-    from heavytail_sim.rates import fit_exponent
 
     from .cells import S001_RADIUS, s001_thm2_cell, s001_thm4_cell
 
     rows, curves = [], []
     Ks = horizons({"nc_k": cfg["s001_k"], "nc_per_decade": cfg["s001_per_decade"]})
-    for kind, a in [("pareto", t) for t in TAILS] + [("gaussian", None)]:
+    for kind, a in exact_constant_laws():
         la = math.nan if a is None else a
         # Thm 2 (sigma): each horizon its own runs; the bound is on (1/K) sum E min{||grad f||, ||grad f||^2}, which is
         # at most the measured (1/K) sum E||grad f||^2: checking the latter against it is the stronger check
@@ -699,38 +726,26 @@ def s001_tables(runner, cfg: dict) -> dict:
         p = st["p"]
         cur = s001_thm2_cell(runner, kind, a, st, Ks, cfg)
         bound = theory.theorem2_sigma_bound(cur.k, p, st["sigma"], st["L"], st["f0"])
-        summary, per = bound_check(cur.k, cur.raw, bound, cfg["n_boot"],
-                                   seed_for(cfg["seed"], "rates.s001_fit", theorem=2, noise=kind, a=a), False)
-        fit = fit_exponent(cur.k, cur.raw, statistic="mean", decades=cfg["decades"], n_boot=cfg["n_boot"],
-                           seed=seed_for(cfg["seed"], "rates.s001_fit", theorem=2, noise=kind, a=a, w=1), paired=False)
+        summary, per, fit = _s001_check(2, cur.k, cur.raw, False, bound, kind, a, cfg)
         th = theory.nonconvex_exponent(p)
-        rows.append({"theorem": S001_THM2, "noise": kind, "a": la, "p": p, "constant": "sigma", "value": st["sigma"],
-                     "noise_scale": st["scale"], "x0": st["x0"], "f0": st["f0"], "L_or_mu": st["L"],
-                     "tau_fixed": st["fixed_tau"], "onset_K": st["onset"],
-                     "eta_L_K_window_start": relaxation(st, fit.k_lo), "runs": cur.runs, "horizon": int(cur.k[-1]),
-                     "fitted": fit.slope, "ci_low": fit.ci_low, "ci_high": fit.ci_high,
-                     "window": f"[{fit.k_lo:.3g}, {fit.k_hi:.3g}]", "theory": th,
-                     "verdict": bound_verdict(fit.slope, th, cfg["tol"], "upper"), **summary})
+        rows.append(_s001_row(S001_THM2, kind, a, p, {
+            "constant": "sigma", "value": st["sigma"], "noise_scale": st["scale"], "x0": st["x0"], "f0": st["f0"],
+            "L_or_mu": st["L"], "tau_fixed": st["fixed_tau"], "onset_K": st["onset"],
+            "eta_L_K_window_start": relaxation(st, fit.k_lo), "runs": cur.runs, "horizon": int(cur.k[-1])},
+            fit, th, summary, cfg))
         curves += [{"theorem": S001_THM2, "noise": kind, "a": la, "p": p, **r} for r in per]
         log(f"  seed 001 Thm 2 {noise_label(kind, a):13s} p={p:g}: slope {fit.slope:+.3f} [{fit.ci_low:+.3f}, "
             f"{fit.ci_high:+.3f}] theory {th:+.3f}; bound/mean >= {summary['min_margin_mean']:.2f}")
         # Thm 4: G = sup_{|x| <= 2} (E|lam sign(x) + mu x + xi|^p)^(1/p) = (E|lam + 2 mu + xi|^p)^(1/p) (convex, even)
         val, err = theory.shifted_abs_moment(1.0 + MU * S001_RADIUS, kind, schedule_alpha(a), 1.0, p)
         G = val ** (1.0 / p)
-        k, raw, wall = s001_thm4_cell(runner, kind, a, p, G, cfg)
-        c4 = Curve(k, raw, True, wall, raw.shape[1])
-        bound = theory.theorem4_bound(k, p, G, MU)
-        summary, per = bound_check(k, raw, bound, cfg["n_boot"],
-                                   seed_for(cfg["seed"], "rates.s001_fit", theorem=4, noise=kind, a=a), True)
-        fit = fit_exponent(k, raw, statistic="mean", decades=cfg["decades"], n_boot=cfg["n_boot"],
-                           seed=seed_for(cfg["seed"], "rates.s001_fit", theorem=4, noise=kind, a=a, w=1))
+        k, raw, _ = s001_thm4_cell(runner, kind, a, p, G, cfg)
+        summary, per, fit = _s001_check(4, k, raw, True, theory.theorem4_bound(k, p, G, MU), kind, a, cfg)
         th = theory.strongly_convex_exponent(p)
-        rows.append({"theorem": S001_THM4, "noise": kind, "a": la, "p": p, "constant": "G", "value": G,
-                     "noise_scale": 1.0, "x0": 1.0, "f0": math.nan, "L_or_mu": MU, "tau_fixed": math.nan,
-                     "onset_K": math.nan, "eta_L_K_window_start": math.nan, "runs": c4.runs, "horizon": int(k[-1]),
-                     "fitted": fit.slope, "ci_low": fit.ci_low, "ci_high": fit.ci_high,
-                     "window": f"[{fit.k_lo:.3g}, {fit.k_hi:.3g}]", "theory": th,
-                     "verdict": bound_verdict(fit.slope, th, cfg["tol"], "upper"), **summary})
+        rows.append(_s001_row(S001_THM4, kind, a, p, {
+            "constant": "G", "value": G, "noise_scale": 1.0, "x0": 1.0, "f0": math.nan, "L_or_mu": MU,
+            "tau_fixed": math.nan, "onset_K": math.nan, "eta_L_K_window_start": math.nan, "runs": raw.shape[1],
+            "horizon": int(k[-1])}, fit, th, summary, cfg))
         curves += [{"theorem": S001_THM4, "noise": kind, "a": la, "p": p, **r} for r in per]
         log(f"  seed 001 Thm 4 {noise_label(kind, a):13s} p={p:g}: slope {fit.slope:+.3f} [{fit.ci_low:+.3f}, "
             f"{fit.ci_high:+.3f}] theory {th:+.3f}; bound/mean >= {summary['min_margin_mean']:.1f}")

@@ -16,7 +16,7 @@ from . import figures as F
 from .cells import LB_METHODS
 from .config import DIMS, MIN_WINDOW_POINTS, NC_DIM, RUNS_BOOST, checkpoint_count, horizons, points_in_window
 from .fitting import (NC_SETTING, constants_tables, expectation_tables, log, long_tables, lower_bound_tables,
-                      nc_expectation_tables, nonconvex_tables, s001_tables, sc_setting, spur_tables,
+                      nc_expectation_tables, nonconvex_tables, s001_tables, sample_sizes, sc_setting, spur_tables,
                       strongly_convex_tables)
 
 
@@ -93,6 +93,29 @@ LOCAL_SLOPES = Table("local_slopes", markdown=False)
 TABLE1 = (RATES, CURVES, LOCAL_SLOPES)
 
 
+def _logged(message: str, tables):
+    """A part's compute: log ``message``, then ``tables(runner, cfg)`` (these parts fix their own cells)."""
+    def compute(runner, cfg, noises):
+        log(message)
+        return tables(runner, cfg)
+    return compute
+
+
+def _horizon_check(key: str, per: str, what: str = "horizons"):
+    """The check of a part whose horizons K are ``key`` (smallest, largest) with ``per`` per decade: enough of
+    them in the fit window."""
+    def check(cfg):
+        ks = horizons({"nc_k": cfg[key], "nc_per_decade": cfg[per]})
+        if points_in_window(ks, cfg["decades"]) < MIN_WINDOW_POINTS:
+            raise ConfigError(key, f"the {what} {tuple(int(k) for k in ks)} hold fewer than {MIN_WINDOW_POINTS} in "
+                                   f"the fit window (last {cfg['decades']:g} decades); widen {key} or raise {per}")
+    return check
+
+
+HORIZONS = ListOf(Float(1.0, 2.0 ** 53), min_len=2, max_len=2, increasing=True)
+"""The kind of a (smallest, largest) pair of horizons K."""
+
+
 # ------------------------------------------------------------------------------------ strongly convex (d)
 SC_PARAMS = {
     "sc_steps": Param(DictOf(Int(), Int(10, 2 ** 53), keys=DIMS), "strongly convex horizon K per dimension"),
@@ -150,8 +173,7 @@ def strongly_convex_part(d: int) -> Part:
 
 # ----------------------------------------------------------------------------------------------- non-convex
 NC_PARAMS = {
-    "nc_k": Param(ListOf(Float(1.0, 2.0 ** 53), min_len=2, max_len=2, increasing=True),
-                  "non-convex horizons K: (smallest, largest)"),
+    "nc_k": Param(HORIZONS, "non-convex horizons K: (smallest, largest)"),
     "nc_per_decade": Param(Int(1, 100), "non-convex horizons per decade"),
     "nc_runs": Param(Int(2, 10 ** 9), "runs per non-convex horizon"),
 }
@@ -183,14 +205,6 @@ def _nc_draw(tables, cfg, noises):
     return {"nc": curves, "nc_local_slopes": slopes}
 
 
-def _nc_check(cfg):
-    ks = horizons(cfg)
-    if points_in_window(ks, cfg["decades"]) < MIN_WINDOW_POINTS:
-        raise ConfigError("nc_k", f"the non-convex horizons {tuple(int(k) for k in ks)} hold fewer than "
-                                  f"{MIN_WINDOW_POINTS} in the fit window (last {cfg['decades']:g} decades); widen "
-                                  "nc_k or raise nc_per_decade")
-
-
 def _nc_compute(runner, cfg, noises):
     log("rates: non-convex cells")
     return nonconvex_tables(runner, cfg, noises)
@@ -200,7 +214,8 @@ NC_MODEL = (Table("nc_model", header=lambda *_: "# The transient model of Thm 2'
                                                  "cells (heavytail_sim.nonconvex_model)\n\n"),
             Table("nc_model_curves", markdown=False))
 NONCONVEX = Part("nc", f"non-convex ripple d = {NC_DIM}: GClip (Thm 2), CClip, SGD; error in the horizon K",
-                 _nc_compute, _nc_draw, TABLE1 + NC_MODEL, ("nc", "nc_local_slopes"), NC_PARAMS, NC_PRESETS, _nc_check,
+                 _nc_compute, _nc_draw, TABLE1 + NC_MODEL, ("nc", "nc_local_slopes"), NC_PARAMS, NC_PRESETS,
+                 _horizon_check("nc_k", "nc_per_decade", "non-convex horizons"),
                  lambda cfg: {"nc_runs": array_bytes(cfg["nc_runs"], 8 * NC_DIM + cfg["n_boot"] + 20)})
 
 
@@ -218,21 +233,13 @@ def _expectation_check(prefix: str):
     """The check of an expectation part whose parameters are ``<prefix>_runs`` and ``<prefix>_groups``:
     enough group sizes in the fit window."""
     def check(cfg):
-        import numpy as np
-
         runs, groups = f"{prefix}_runs", f"{prefix}_groups"
         m = cfg[runs] // cfg[groups]
-        ns = np.unique(np.round(np.geomspace(1, max(m, 1), 30)).astype(np.int64))
-        if m < 2 or points_in_window(ns, cfg["decades"]) < MIN_WINDOW_POINTS:
+        if m < 2 or points_in_window(sample_sizes(m), cfg["decades"]) < MIN_WINDOW_POINTS:
             raise ConfigError(runs, f"{runs} // {groups} = {m} runs per group leave fewer than "
                                     f"{MIN_WINDOW_POINTS} group sizes in the fit window (last {cfg['decades']:g} "
                                     f"decades); raise {runs} or lower {groups}")
     return check
-
-
-def _exp_compute(runner, cfg, noises):
-    log("rates: SGD in expectation")
-    return expectation_tables(runner, cfg)
 
 
 def _exp_draw(tables, cfg, noises):
@@ -242,7 +249,7 @@ def _exp_draw(tables, cfg, noises):
 
 EXPECTATION = Part(
     "exp", "SGD fails in expectation (seed 000 App A): sample means over n runs, SGD vs GClip",
-    _exp_compute, _exp_draw,
+    _logged("rates: SGD in expectation", expectation_tables), _exp_draw,
     (Table("sgd_expectation", header=lambda *_: "# SGD in expectation (seed 000 App A)\n\n"),
      Table("sgd_expectation_curves", markdown=False)),
     ("sgd_expectation",), EXP_PARAMS, EXP_PRESETS, _expectation_check("exp"),
@@ -258,15 +265,10 @@ CONST_PRESETS = {"quick": {"const_steps": 10 ** 4, "const_runs": 200},
                  "full": {"const_steps": 10 ** 5, "const_runs": 500}}
 
 
-def _const_compute(runner, cfg, noises):
-    log("rates: Thm 1 constants")
-    return constants_tables(runner, cfg)
-
-
 CONSTANTS = Part(
     "const", "Thm 1 with its exact constants: projected GClip against 16 G^2/(mu (k+1)^(2(p-1)/p))",
-    _const_compute, lambda tables, cfg, noises: {"theorem1_constants":
-                                                 F.figure_constants(tables["theorem1_constants_curves"])},
+    _logged("rates: Thm 1 constants", constants_tables),
+    lambda tables, cfg, noises: {"theorem1_constants": F.figure_constants(tables["theorem1_constants_curves"])},
     (Table("theorem1_constants",
            header=lambda *_: "# Thm 1 with exact constants (projected GClip, ball radius 2)\n\n"),
      Table("theorem1_constants_curves", markdown=False)),
@@ -277,14 +279,6 @@ CONSTANTS = Part(
 
 
 # ------------------------------------------------------------------- the non-convex lower bound (chain)
-def _logged(message: str, tables):
-    """A part's compute: log ``message``, then ``tables(runner, cfg)`` (these parts fix their own cells)."""
-    def compute(runner, cfg, noises):
-        log(message)
-        return tables(runner, cfg)
-    return compute
-
-
 LB_PARAMS = {
     "lb_alphas": Param(ListOf(Float(1.0, 2.0, lo_open=True), unique=True, increasing=True),
                        "moment orders alpha of the lower-bound instances (2: standard noise)"),
@@ -357,16 +351,6 @@ NC_EXPECTATION = Part(
 
 
 # ---------------------------------------------------------- Thm 2's constants on a non-benign ripple
-def _horizon_check(key: str, per: str):
-    def check(cfg):
-        ks = horizons({"nc_k": cfg[key], "nc_per_decade": cfg[per]})
-        if points_in_window(ks, cfg["decades"]) < MIN_WINDOW_POINTS:
-            raise ConfigError(key, f"the horizons {tuple(int(k) for k in ks)} hold fewer than {MIN_WINDOW_POINTS} in "
-                                   f"the fit window (last {cfg['decades']:g} decades); widen {key} or raise {per}")
-    return check
-
-
-HORIZONS = ListOf(Float(1.0, 2.0 ** 53), min_len=2, max_len=2, increasing=True)
 SPUR_PARAMS = {
     "spur_k": Param(HORIZONS, "horizons K of the non-benign ripple cells: (smallest, largest)"),
     "spur_per_decade": Param(Int(1, 100), "non-benign ripple horizons per decade"),

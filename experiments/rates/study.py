@@ -158,9 +158,18 @@ def _cell(r, value: str = "fitted") -> str:
     return f"{getattr(r, value):+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
 
 
+def _law(r) -> str:
+    """The noise law of a row read back from CSV (Gaussian rows have a NaN tail index)."""
+    return noise_label(r.noise, None if math.isnan(r.a) else r.a)
+
+
+def _holds(r) -> str:
+    return "holds" if r.holds_every_checkpoint else "VIOLATED"
+
+
 def _growth_lines(table) -> list:
     """One console line per SGD-in-expectation cell: fitted growth exponent [CI] against the prediction."""
-    return [f"  {ALG_NAME[r.algorithm]:5s} stable a={r.a:g}: {r.fitted_growth:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}], "
+    return [f"  {ALG_NAME[r.algorithm]:5s} stable a={r.a:g}: {_cell(r, 'fitted_growth')}, "
             f"predicted {r.theory_growth:+.3f} -> {r.verdict}" for r in table.itertuples(index=False)]
 
 
@@ -175,14 +184,13 @@ def summary(tables: dict, cfg: dict) -> str:
     if "theorem1_constants" in tables:
         lines.append("\nThm 1 with exact constants (min over checkpoints of bound / measured mean):")
         for r in tables["theorem1_constants"].itertuples(index=False):
-            lines.append(f"  {noise_label(r.noise, None if math.isnan(r.a) else r.a):13s} p={r.p:g} G={r.G:.3f}: "
-                         f"margin {r.min_margin_mean:.1f} "
-                         f"({'holds' if r.holds_every_checkpoint else 'VIOLATED'} at every checkpoint)")
+            lines.append(f"  {_law(r):13s} p={r.p:g} G={r.G:.3f}: margin {r.min_margin_mean:.1f} "
+                         f"({_holds(r)} at every checkpoint)")
     if "nc_model" in tables:
         lines.append("\nNon-convex cells against the transient model of Thm 2's schedule (fitted [CI], model, theory):")
         for r in tables["nc_model"].itertuples(index=False):
-            lines.append(f"  {ALG_NAME[r.algorithm]:5s} {noise_label(r.noise, None if math.isnan(r.a) else r.a):13s}: "
-                         f"{_cell(r)} model {r.model:+.3f} theory {r.theory:+.3f} -> "
+            lines.append(f"  {ALG_NAME[r.algorithm]:5s} {_law(r):13s}: {_cell(r)} model {r.model:+.3f} "
+                         f"theory {r.theory:+.3f} -> "
                          f"{'in CI' if r.model_in_ci else ('within 0.01' if r.model_within_ci_or_tol else 'OUTSIDE')}")
     if "nc_transient" in tables:
         lines.append("\nPareto non-convex cells at longer horizons (measured [CI], model, theory):")
@@ -217,16 +225,14 @@ def summary(tables: dict, cfg: dict) -> str:
     if "theorem2_constants" in tables:
         lines.append("\nSeed 000 Thm 2 / Thm 5 with exact constants on the non-benign ripple (min bound/mean over K):")
         for r in tables["theorem2_constants"].itertuples(index=False):
-            lines.append(f"  {ALG_NAME[r.algorithm]:5s} {noise_label(r.noise, None if math.isnan(r.a) else r.a):13s} "
-                         f"p={r.p:g} C={r.value:.2f}: margin {r.min_margin_mean:.2f} "
-                         f"({'holds' if r.holds_every_checkpoint else 'VIOLATED'} at every horizon); at K max "
+            lines.append(f"  {ALG_NAME[r.algorithm]:5s} {_law(r):13s} p={r.p:g} C={r.value:.2f}: margin "
+                         f"{r.min_margin_mean:.2f} ({_holds(r)} at every horizon); at K max "
                          f"{r.at_spurious_min:.0%} at spurious minima, {r.not_stationary:.0%} still moving")
     if "seed001_theorems" in tables:
         lines.append("\nSeed 001's own theorems (fitted exponent [CI], theory, min bound/mean):")
         for r in tables["seed001_theorems"].itertuples(index=False):
-            lines.append(f"  {r.theorem[:14]} {noise_label(r.noise, None if math.isnan(r.a) else r.a):13s} p={r.p:g}: "
-                         f"{_cell(r)} theory {r.theory:+.3f} -> {r.verdict}; margin {r.min_margin_mean:.1f} "
-                         f"({'holds' if r.holds_every_checkpoint else 'VIOLATED'} at every checkpoint)")
+            lines.append(f"  {r.theorem[:14]} {_law(r):13s} p={r.p:g}: {_cell(r)} theory {r.theory:+.3f} -> "
+                         f"{r.verdict}; margin {r.min_margin_mean:.1f} ({_holds(r)} at every checkpoint)")
     return "\n".join(lines)
 
 
