@@ -191,6 +191,13 @@ ks = _make(Relation.KS)
 trend = _make(Relation.TREND)
 
 ORDER = {Relation.LE: "<=", Relation.GE: ">=", Relation.LT: "<", Relation.GT: ">"}
+# whether computed value a stands in the order relation to stated value b, with the slack of the module docstring
+_ORDER_HOLDS: dict[Relation, Callable[[Any, Any, Any], bool]] = {
+    Relation.LE: lambda a, b, slack: a <= b + slack,
+    Relation.GE: lambda a, b, slack: a >= b - slack,
+    Relation.LT: lambda a, b, slack: a < b - slack,
+    Relation.GT: lambda a, b, slack: a > b + slack,
+}
 
 
 @dataclass(frozen=True)
@@ -397,25 +404,16 @@ def _decide_order(c: Comparison) -> tuple[bool, str]:
     import mpmath
 
     op = ORDER[c.relation]
+    holds = _ORDER_HOLDS[c.relation]
+    upper = c.relation in (Relation.LE, Relation.LT)  # the stated value bounds the computed one from above
     pairs = _pairs(c)
     fails = []
     margins = []
     for lab, a, b in pairs:
         slack = 0 if mpmath.isinf(b) else ORDER_SLACK * max(1, abs(b))
         scale = max(abs(a), abs(b), mpmath.mpf(1e-300))
-        if c.relation is Relation.LE:
-            ok = a <= b + slack
-            margins.append((lab, a, b, (b - a) / scale))
-        elif c.relation is Relation.GE:
-            ok = a >= b - slack
-            margins.append((lab, a, b, (a - b) / scale))
-        elif c.relation is Relation.LT:
-            ok = a < b - slack
-            margins.append((lab, a, b, (b - a) / scale))
-        else:
-            ok = a > b + slack
-            margins.append((lab, a, b, (a - b) / scale))
-        if not ok:
+        margins.append((lab, a, b, ((b - a) if upper else (a - b)) / scale))
+        if not holds(a, b, slack):
             fails.append((lab, a, b))
     tight = min(margins, key=lambda t: t[3])
     if not fails:
@@ -521,34 +519,28 @@ def _decide_trend(c: Comparison) -> tuple[bool, str]:
                    f"({show(z_total)} SE in the stated direction), worst step {show(float(steps.min()))} SE")
 
 
+_DECIDERS: dict[Relation, Callable[[Comparison], tuple[bool, str]]] = {
+    Relation.EQUAL: _decide_equal,
+    Relation.CLOSE: _decide_close,
+    **{r: _decide_order for r in ORDER},
+    Relation.WITHIN: _decide_within,
+    Relation.COUNT: _decide_count,
+    Relation.LAW: lambda c: _decide_law(c, LAW_TOL, "CDF distance"),
+    Relation.APPROX_LAW: lambda c: _decide_law(c, APPROX_LAW_TOL, "Kolmogorov distance"),
+    Relation.LIMIT: _decide_limit,
+    Relation.MC: _decide_mc,
+    Relation.KS: _decide_ks,
+    Relation.TREND: _decide_trend,
+}
+
+
 def decide(c: Comparison) -> tuple[bool, str]:
     """Apply the relation's rule and tolerance: (holds, detail text built from the values)."""
     if isinstance(c.computed, bool) or isinstance(c.stated, bool):
         raise TypeError(f"{c.quantity}: a comparison holds computed values, not a boolean")
-    r = c.relation
-    if r is Relation.EQUAL:
-        return _decide_equal(c)
-    if r is Relation.CLOSE:
-        return _decide_close(c)
-    if r in ORDER:
-        return _decide_order(c)
-    if r is Relation.WITHIN:
-        return _decide_within(c)
-    if r is Relation.COUNT:
-        return _decide_count(c)
-    if r is Relation.LAW:
-        return _decide_law(c, LAW_TOL, "CDF distance")
-    if r is Relation.APPROX_LAW:
-        return _decide_law(c, APPROX_LAW_TOL, "Kolmogorov distance")
-    if r is Relation.LIMIT:
-        return _decide_limit(c)
-    if r is Relation.MC:
-        return _decide_mc(c)
-    if r is Relation.KS:
-        return _decide_ks(c)
-    if r is Relation.TREND:
-        return _decide_trend(c)
-    raise ValueError(f"unknown relation {r}")  # pragma: no cover
+    if c.relation not in _DECIDERS:
+        raise ValueError(f"unknown relation {c.relation}")  # pragma: no cover
+    return _DECIDERS[c.relation](c)
 
 
 def render(c: Comparison, holds: bool, detail: str) -> str:

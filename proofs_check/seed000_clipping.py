@@ -16,7 +16,7 @@ import sympy as sp
 from . import statements as st
 from .registry import Readings, equal, ge, gt, le, lt, within
 from .registry import claim as _claim
-from .symbolic import sample_points
+from .symbolic import generic_branch, sample_points
 
 SEED = "000"
 alpha, G, tau = st.alpha, st.G, st.tau
@@ -225,8 +225,8 @@ def _alpha1(bound_side: str = "upper"):
        mutant={"limit_factor": sp.Symbol("beta2", positive=True)})
 def _acclip_ema(limit_factor: sp.Expr = sp.Integer(1)):
     b2, k, i = sp.Symbol("beta2", positive=True), sp.Symbol("k", positive=True, integer=True), sp.Symbol("i", positive=True, integer=True)
-    weights = sp.summation((1 - b2) * b2 ** (k - i), (i, 1, k))  # E tau_k^alpha / E|g|^alpha from tau_0 = 0
-    weights = weights.args[-1][0] if isinstance(weights, sp.Piecewise) else sp.simplify(weights)
+    # E tau_k^alpha / E|g|^alpha from tau_0 = 0
+    weights = sp.simplify(generic_branch(sp.summation((1 - b2) * b2 ** (k - i), (i, 1, k))))
     u = sp.Symbol("u", positive=True)
     lim = sp.limit(weights.subs(b2, 1 / (1 + u)), k, sp.oo)  # 0 < beta2 < 1 written as 1/(1+u)
     return equal("lim_{k->oo} E tau_k^alpha / E|g|^alpha", lim, limit_factor,

@@ -14,7 +14,7 @@ import sympy as sp
 from . import statements as st
 from .registry import Readings, equal, ge, le
 from .registry import claim as _claim
-from .symbolic import sample_points
+from .symbolic import exponent_in, sample_points
 
 SEED = "000"
 alpha, G, mu, L, f0, K, eta, tau, k = st.alpha, st.G, st.mu, st.L, st.f0, st.K, st.eta, st.tau, st.k
@@ -151,6 +151,13 @@ def final_constant(step_coef: sp.Expr, sum_factor: sp.Expr) -> tuple[sp.Expr, sp
     return sp.simplify(sp.limit(normalised, K, 1)), normalised  # c (K+1)/K decreases in K
 
 
+@functools.lru_cache(maxsize=None)
+def sum_integral_factor() -> sp.Expr:
+    """int_0^(K+1) x^((2-alpha)/alpha) dx / (K+1)^(2/alpha): the factor the integral bound of the sum really gives."""
+    x = sp.Symbol("x", positive=True)
+    return sp.simplify(sp.integrate(x ** ((2 - alpha) / alpha), (x, 0, K + 1)) / (K + 1) ** (2 / alpha))
+
+
 @claim("000-thm1-divide", "App D, proof of Theorem 1",
        "Dividing by K(K+1): [1 or 2]/(K(K+1)) sum_k k (E f(x_{k-1}) - f*) <= 8 G^2 K^(-1) (K+1)^((2-alpha)/alpha)/mu "
        "(the factor on the left is garbled).", mutant={"constant": 4})
@@ -218,9 +225,7 @@ def _thm1_jensen(direction: str = "as stated"):
        "(certified by the proof's chain with each step computed).", mutant={"constant": 10})
 def _thm1(constant: sp.Expr = st.THM1_CONSTANT):
     step = per_step_sup(sp.Integer(1))[1]  # the bias coefficient the Young step really produces
-    x = sp.Symbol("x", positive=True)
-    sum_factor = sp.simplify(sp.integrate(x ** ((2 - alpha) / alpha), (x, 0, K + 1)) / (K + 1) ** (2 / alpha))
-    chain, _ = final_constant(step, sum_factor)
+    chain, _ = final_constant(step, sum_integral_factor())
     alphas = [sp.Rational(101, 100), sp.Rational(3, 2), sp.Rational(19, 10), 2]
     return le("constant certified by the chain (per-step, sum and weights computed)", [chain.subs(alpha, a) for a in alphas], constant,
               at=alphas, context={"chain constant": chain})
@@ -321,9 +326,7 @@ def _thm3(constant: sp.Expr = st.THM3_CONSTANT):
     total = sum(per_step_noise(sp.Integer(1)).subs(G, bi) for bi in BS)
     coef = _pw(total / (unit * sum(bi**2 for bi in BS)))
     step = sp.limit(coef, kk, sp.oo)
-    x = sp.Symbol("x", positive=True)
-    sum_factor = sp.simplify(sp.integrate(x ** ((2 - alpha) / alpha), (x, 0, K + 1)) / (K + 1) ** (2 / alpha))
-    chain, _ = final_constant(step, sum_factor)
+    chain, _ = final_constant(step, sum_integral_factor())
     alphas = [sp.Rational(101, 100), sp.Rational(3, 2), 2]
     return le("constant in units of ||B||_2^2 certified by the chain", [chain.subs(alpha, a) for a in alphas], constant, at=alphas,
               context={"summed per-coordinate noise / (||B||_2^2 k^((2-alpha)/alpha)/mu)": coef})
@@ -353,11 +356,6 @@ def _thm5(constant: sp.Expr = sp.Integer(4)):
 
 # ---- Table 1 -------------------------------------------------------------------------------------
 
-def _exponent_in(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
-    """d log(expr) / d log(var)."""
-    return sp.simplify(sp.diff(sp.expand_log(sp.log(expr), force=True), var) * var)
-
-
 P_ALPHA = sample_points({alpha: (1.01, 2)}, n=5, seed=92)
 
 
@@ -365,15 +363,15 @@ P_ALPHA = sample_points({alpha: (1.01, 2)}, n=5, seed=92)
        "GClip and CClip converge like k^(-2(alpha-1)/alpha) (Theorems 1 and 3).", mutant={"exponent": -(alpha - 1) / alpha})
 def _table1_sc(exponent: sp.Expr = st.TABLE1_SC_EXPONENT):
     kp = sp.Symbol("kp", positive=True)  # k + 1
-    return equal("exponent of (k+1) in Theorem 1's bound", _exponent_in(st.THM1_BOUND.subs(k, kp - 1), kp), exponent, points=P_ALPHA)
+    return equal("exponent of (k+1) in Theorem 1's bound", exponent_in(st.THM1_BOUND.subs(k, kp - 1), kp), exponent, points=P_ALPHA)
 
 
 @claim("000-table1-nc", "Sec 4, Table 1 (non-convex, alpha in (1,2))",
        "GClip converges like G^(2alpha/(3alpha-2)) k^(-2(alpha-1)/(3alpha-2)) (Theorem 2).",
        mutant={"exponent": -(alpha - 1) / (3 * alpha - 2)})
 def _table1_nc(exponent: sp.Expr = st.TABLE1_NC_EXPONENT, g_power: sp.Expr = st.TABLE1_NC_G_POWER):
-    return [equal("exponent of K in Theorem 2's bound", _exponent_in(st.THM2_BOUND, K), exponent, points=P_ALPHA),
-            equal("power of G in Theorem 2's bound", _exponent_in(st.THM2_BOUND, G), g_power, points=P_ALPHA)]
+    return [equal("exponent of K in Theorem 2's bound", exponent_in(st.THM2_BOUND, K), exponent, points=P_ALPHA),
+            equal("power of G in Theorem 2's bound", exponent_in(st.THM2_BOUND, G), g_power, points=P_ALPHA)]
 
 
 @claim("000-table1-standard", "Sec 4, Table 1 (alpha >= 2) and Sec 4.1",
@@ -390,7 +388,7 @@ def _table1_std(strongly_convex_exponent: sp.Expr = st.TABLE1_STANDARD["strongly
 @claim("000-table1-lower", "Sec 4, Table 1 (lower bound) and Theorem 4",
        "The lower bound Omega(k^(-2(alpha-1)/alpha)) matches the rate of GClip (Theta).", mutant={"exponent": -(alpha - 1) / alpha})
 def _table1_lower(exponent: sp.Expr = st.TABLE1_LOWER_EXPONENT):
-    derived = _exponent_in(st.LB_ERROR.subs(st.eps, st.LB_EPS_OF_K), k)
+    derived = exponent_in(st.LB_ERROR.subs(st.eps, st.LB_EPS_OF_K), k)
     return [equal("exponent of k in eps^2/64 with eps = 1/(16 k^((alpha-1)/alpha))", derived, exponent, points=P_ALPHA),
             equal("lower-bound exponent minus GClip's", exponent - st.TABLE1_SC_EXPONENT, 0, points=P_ALPHA)]
 

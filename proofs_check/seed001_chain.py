@@ -22,7 +22,7 @@ import sympy as sp
 from . import statements as st
 from .registry import Readings, close, count, equal, ge, le, limit
 from .registry import claim as _claim
-from .symbolic import sample_points
+from .symbolic import exponent_in, sample_points
 
 SEED = "001"
 x, p, alpha, eps = st.x, st.p, st.alpha, st.eps
@@ -433,11 +433,6 @@ def _instance(lam: sp.Expr = st.LBNC_LAMBDA):
                   at=[f"alpha={a}, eps/sigma={r}" for a, r in cells], context={"p": ps})]
 
 
-def _exponent_in(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
-    """d log(expr) / d log(var)."""
-    return sp.simplify(sp.diff(sp.expand_log(sp.log(expr), force=True), var) * var)
-
-
 P_ALPHA = sample_points({alpha: (1.05, 1.95)}, n=5, seed=181)
 
 
@@ -462,7 +457,7 @@ def query_slopes(a: float) -> tuple[list[float], list[float]]:
        mutant={"exponent": sp.Integer(-4)})
 def _queries(exponent: sp.Expr = st.LBNC_QUERY_EXPONENT):
     Q_asym = st.LBNC_T / (2 * st.LBNC_P_ASYMPTOTIC)
-    out = [equal("exponent of eps in T/(2 p_asymptotic)", _exponent_in(Q_asym, eps), exponent, points=P_ALPHA)]
+    out = [equal("exponent of eps in T/(2 p_asymptotic)", exponent_in(Q_asym, eps), exponent, points=P_ALPHA)]
     for a in (1.2, 1.5, 1.8):
         slopes, ratio = query_slopes(a)
         out.append(limit(f"local slope of log Q in log eps (exact p, alpha = {a}) as eps -> 0", slopes, exponent.subs(alpha, a),
@@ -476,9 +471,9 @@ def _queries(exponent: sp.Expr = st.LBNC_QUERY_EXPONENT):
 def lower_bound_powers() -> dict[str, sp.Expr]:
     """Powers of K, sigma and L Delta in eps(K)^2, eps(K) the accuracy at which K = T/(2 p_asymptotic) queries are needed."""
     Q = st.LBNC_T / (2 * st.LBNC_P_ASYMPTOTIC)
-    a_eps = _exponent_in(Q, eps)
-    return {"K": sp.simplify(2 / a_eps), "sigma": sp.simplify(-2 * _exponent_in(Q, st.sigma) / a_eps),
-            "L Delta": sp.simplify(-2 * _exponent_in(Q, st.Delta) / a_eps)}
+    a_eps = exponent_in(Q, eps)
+    return {"K": sp.simplify(2 / a_eps), "sigma": sp.simplify(-2 * exponent_in(Q, st.sigma) / a_eps),
+            "L Delta": sp.simplify(-2 * exponent_in(Q, st.Delta) / a_eps)}
 
 
 @claim("001-thm6-rate", "Sec 3.2, Theorem 6; Table 1 (lower bound, non-convex)",
@@ -493,6 +488,6 @@ def _thm6(exponent: sp.Expr = st.TABLE1_NC_LOWER_EXPONENT):
        mutant={"upper_bound": st.sigma ** (2 * alpha / (3 * alpha - 2)) * (st.L * st.f0 / st.K) ** ((alpha - 1) / (3 * alpha - 2))})
 def _matches(upper_bound: sp.Expr = st.THM2S_BOUND):
     low = lower_bound_powers()
-    return [equal("power of K: lower bound vs Theorem 2", low["K"], _exponent_in(upper_bound, st.K), points=P_ALPHA),
-            equal("power of sigma: lower bound vs Theorem 2", low["sigma"], _exponent_in(upper_bound, st.sigma), points=P_ALPHA),
-            equal("power of L Delta (L f0): lower bound vs Theorem 2", low["L Delta"], _exponent_in(upper_bound, st.f0), points=P_ALPHA)]
+    return [equal("power of K: lower bound vs Theorem 2", low["K"], exponent_in(upper_bound, st.K), points=P_ALPHA),
+            equal("power of sigma: lower bound vs Theorem 2", low["sigma"], exponent_in(upper_bound, st.sigma), points=P_ALPHA),
+            equal("power of L Delta (L f0): lower bound vs Theorem 2", low["L Delta"], exponent_in(upper_bound, st.f0), points=P_ALPHA)]

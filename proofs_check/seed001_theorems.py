@@ -20,7 +20,7 @@ from . import statements as st
 from .registry import Readings, count, equal, ge, le
 from .registry import claim as _claim
 from .seed000_clipping import sharp_bias_constant
-from .symbolic import sample_points
+from .symbolic import exponent_in, sample_points
 
 SEED = "001"
 alpha, sigma, tau, L, f0, K, eta, k = st.alpha, st.sigma, st.tau, st.L, st.f0, st.K, st.eta, st.k
@@ -30,11 +30,6 @@ gnorm = st.gnorm
 def claim(id: str, location: str, statement: str, **kw):
     """Register a seed 001 claim."""
     return _claim(id, SEED, location, statement, **kw)
-
-
-def _exponent_in(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
-    """d log(expr) / d log(var)."""
-    return sp.simplify(sp.diff(sp.expand_log(sp.log(expr), force=True), var) * var)
 
 
 # ---- admissible noise laws and the clipped estimator -------------------------------------------
@@ -255,7 +250,7 @@ def units(expr: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
     """Powers of the units of f and x in expr (sigma ~ f/x, L ~ f/x^2, f0 ~ f): (1, -1) for a gradient, (-1, 2) for a step."""
     uf, ux = sp.symbols("u_f u_x", positive=True)
     scaled = expr.subs({sigma: sigma * uf / ux, L: L * uf / ux**2, f0: f0 * uf}, simultaneous=True)
-    return _exponent_in(scaled, uf).subs({uf: 1, ux: 1}), _exponent_in(scaled, ux).subs({uf: 1, ux: 1})
+    return exponent_in(scaled, uf).subs({uf: 1, ux: 1}), exponent_in(scaled, ux).subs({uf: 1, ux: 1})
 
 
 def _rate_exponent(entry: sp.Expr, a: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
@@ -299,9 +294,9 @@ def _thm2(rate_exponent: sp.Expr = st.TABLE1_NC_EXPONENT, printed_entry: sp.Expr
 def _table1_thm2(exponent: sp.Expr = st.TABLE1_NC_EXPONENT, g_power: sp.Expr = st.TABLE1_NC_G_POWER,
                  standard: sp.Expr = st.TABLE1_STANDARD["non-convex exponent"]):
     pa = sample_points({alpha: (1.01, 2)}, n=5, seed=192)
-    return [equal("exponent of K in Theorem 2's bound", _exponent_in(st.THM2S_BOUND, K), exponent, points=pa),
-            equal("power of sigma in Theorem 2's bound", _exponent_in(st.THM2S_BOUND, sigma), g_power, points=pa),
-            equal("exponent of K at alpha = 2", _exponent_in(st.THM2S_BOUND, K).subs(alpha, 2), standard)]
+    return [equal("exponent of K in Theorem 2's bound", exponent_in(st.THM2S_BOUND, K), exponent, points=pa),
+            equal("power of sigma in Theorem 2's bound", exponent_in(st.THM2S_BOUND, sigma), g_power, points=pa),
+            equal("exponent of K at alpha = 2", exponent_in(st.THM2S_BOUND, K).subs(alpha, 2), standard)]
 
 
 # ---- Theorem 4 -----------------------------------------------------------------------------------
@@ -358,6 +353,6 @@ def _subgradient(coefficient: sp.Expr = st.mu / 2):
        mutant={"exponent": -(alpha - 1) / alpha})
 def _table1_thm4(exponent: sp.Expr = st.TABLE1_SC_EXPONENT, standard: sp.Expr = st.TABLE1_STANDARD["strongly convex exponent"]):
     kp = sp.Symbol("kp", positive=True)
-    e = _exponent_in(st.THM4_BOUND.subs(k, kp - 1), kp)
+    e = exponent_in(st.THM4_BOUND.subs(k, kp - 1), kp)
     return [equal("exponent of (k+1) in Theorem 4's bound", e, exponent, points=sample_points({alpha: (1.01, 2)}, n=5, seed=194)),
             equal("exponent at alpha = 2", e.subs(alpha, 2), standard)]

@@ -15,7 +15,8 @@ import sympy as sp
 
 from .registry import Readings, close, count, equal, gt, law, lt
 from .registry import claim as _claim
-from .symbolic import beta_integral, beta_kernel_integral, chi2_moment, chi2_pdf, gamma_ratio_limit, integral, m, sample_points, vanishes
+from .symbolic import (beta_integral, beta_kernel_integral, chi2_moment, chi2_pdf, exponent_in, gamma_ratio_limit, integral, m,
+                       sample_points, vanishes)
 
 SEED = "002"
 u = sp.Symbol("u", positive=True)
@@ -33,11 +34,9 @@ def claim(id: str, location: str, statement: str, **kw):
     return _claim(id, SEED, location, statement, **kw)
 
 
-def pts(lo: float = 3, hi: float = 12, n_: int = 5, seed: int = 0, extra: dict | None = None) -> list[dict]:
-    """Sample points with m in (lo, hi) and t in (0, 1)."""
-    ranges = {m: (lo, hi), t: (0, 1)}
-    ranges.update(extra or {})
-    return sample_points(ranges, n=n_, seed=seed)
+def pts(seed: int) -> list[dict]:
+    """Five sample points with m in (2, 12) and t in (0, 1)."""
+    return sample_points({m: (2, 12), t: (0, 1)}, n=5, seed=seed)
 
 
 # ---- derived laws ---------------------------------------------------------------------------------
@@ -281,12 +280,23 @@ def _t_var_finite(smallest_finite: int = 3):
                  context={"E[1/chi2_m] for m = 1..6": list(inv.values())})
 
 
-def _xk_cdf(xs, mv: float):
-    """CDF of x_k = +-sqrt(K), K ~ Beta(1/2, (m-1)/2), from the derived Beta law."""
+def g_cdf(gs, mv: float, c: float | None = None):
+    """CDF of G = c K, K ~ Beta(1/2, (m-1)/2) (c = m by default), from the derived Beta law."""
     from scipy import special
 
+    c = mv if c is None else c
+    return special.betainc(0.5, (mv - 1) / 2, np.clip(np.asarray(gs, float) / c, 0.0, 1.0))
+
+
+def xg_cdf(xs, mv: float, c: float | None = None):
+    """CDF of +-sqrt(G), G = c K, with a fair random sign: x_g for c = m (the default), x_k for c = 1."""
     xs = np.asarray(xs, float)
-    return 0.5 + 0.5 * np.sign(xs) * special.betainc(0.5, (mv - 1) / 2, np.minimum(xs * xs, 1.0))
+    return 0.5 + 0.5 * np.sign(xs) * g_cdf(xs * xs, mv, c)
+
+
+def _xk_cdf(xs, mv: float):
+    """CDF of x_k = +-sqrt(K), K ~ Beta(1/2, (m-1)/2)."""
+    return xg_cdf(xs, mv, 1)
 
 
 @claim("002-sec3-T-general", "Sec 3, before eq 7",
@@ -317,7 +327,7 @@ def _t_general(stated_dof: sp.Expr = m - 1):
 def _f_variable(u_power: int = 2):
     s_, d, uu = sp.symbols("s d U", positive=True)
     variable = (s_ * d) ** 2 / ((s_**2 * uu) ** u_power / m)  # data scaled by s: X_bar - mu -> s d, U -> s^2 U
-    power = sp.simplify(sp.diff(sp.expand_log(sp.log(variable), force=True), s_) * s_)
+    power = exponent_in(variable, s_)
     return equal("power of the data scale s in the variable (a sigma-free law such as F needs 0)", power, 0,
                  corrected="(X_bar - mu)^2/(U/m) = T^2 ~ F_(1,m-1): U, not U^2, in the denominator")
 
@@ -457,7 +467,7 @@ def _eq19(density: sp.Expr = SEED_EQ19):
        "K has density Gamma(m/2)/(Gamma((m-1)/2) Gamma(1/2)) k^(-1/2) (1-k)^((m-1)/2-1): the Beta(1/2, (m-1)/2) law.",
        mutant={"density": C_M * t ** (-half) * (1 - t) ** ((m - 1) / 2)}, mc=True)
 def _eq21(density: sp.Expr = C_M * t ** (-half) * (1 - t) ** ((m - 3) / 2)):
-    return equal("density of K (integrated over z)", k_pdf(t), density, points=pts(2, 12, 5, 20),
+    return equal("density of K (integrated over z)", k_pdf(t), density, points=pts(20),
                  context={"printed / Beta(1/2,(m-1)/2) density": sp.simplify(sp.gammasimp(density / k_pdf_closed(t)))})
 
 
@@ -502,7 +512,7 @@ def _k_mode(mode: sp.Expr = 1 / (m - 2)):
        mutant={"density_of_t": C_M * t ** (-1) / (1 - t) * (1 - t) ** ((m - 1) / 2) / m}, mc=True)
 def _eq23(density_of_t: sp.Expr = C_M * t ** (-half) / (1 - t) * (1 - t) ** ((m - 1) / 2) / m):
     # g = m t with t in (0, 1)
-    return equal("density of G = m K at g = m t", g_pdf(m * t), density_of_t, points=pts(2, 12, 5, 22))
+    return equal("density of G = m K at g = m t", g_pdf(m * t), density_of_t, points=pts(22))
 
 
 @claim("002-eq24", "Sec 4, eq 24", "E G = 1 for c = m.", mutant={"mean": sp.Integer(2)}, mc=True)
@@ -538,8 +548,6 @@ def limit_via_gamma_ratio(ratio: sp.Expr, rest: sp.Expr) -> sp.Expr:
     if not vanishes(ratio / gr - rest):
         raise ArithmeticError("ratio does not factor as expected")
     return sp.simplify(gamma_ratio_limit() * sp.limit(rest, m, sp.oo))
-
-
 
 
 @functools.lru_cache(maxsize=None)
@@ -631,7 +639,7 @@ def SEED_EQ28(v: sp.Expr) -> sp.Expr:
        "x_k = +-sqrt(K) has density Gamma(m/2)/(Gamma((m-1)/2) Gamma(1/2)) (1 - x^2)^((m-1)/2 - 1) on [-1, 1] (mass 1).",
        mutant={"density": lambda v: C_M * (1 - v**2) ** ((m - 1) / 2)}, mc=True)
 def _eq28(density=SEED_EQ28):
-    return [equal("density of x_k = |x| f_K(x^2)", xk_pdf(t), density(t), points=pts(2, 12, 5, 28)),
+    return [equal("density of x_k = |x| f_K(x^2)", xk_pdf(t), density(t), points=pts(28)),
             close("total mass 2 int_0^1 f(x) dx at m = 2.5, 5, 9", [_mass(density(x), mv, 1) for mv in (2.5, 5, 9)], 1, at=[2.5, 5, 9])]
 
 
@@ -642,14 +650,6 @@ def _eq28_support(support_end: sp.Expr = sp.sqrt(m)):
     kmax = sp.limit(z / (z + h), h, 0, "+")  # K = Z/(Z + H) < 1, approaching 1 as H -> 0
     return equal("sup |x_k| = sqrt(sup K)", sp.sqrt(kmax), support_end, points=sample_points({m: (2, 12)}, n=3, seed=30),
                  corrected="x_k lives on [-1, 1] (the interval [-sqrt m, sqrt m] is the support of x_g)")
-
-
-def _xg_cdf(xs, mv: float):
-    """CDF of x_g = +-sqrt(G), G = m K, from the derived Beta law."""
-    from scipy import special
-
-    xs = np.asarray(xs, float)
-    return 0.5 + 0.5 * np.sign(xs) * special.betainc(0.5, (mv - 1) / 2, np.minimum(xs * xs / mv, 1.0))
 
 
 def _printed_cdf(density_of_x, mv: float, xs):
@@ -676,10 +676,10 @@ def _eq28_update(update_scale: sp.Expr = sp.Integer(1)):
     for mv in (3, 5):
         sc = float(update_scale.subs(m, mv))
         xs = np.linspace(-0.999, 0.999, 81)
-        comps.append(law(f"CDF of Delta theta / {sp.sstr(update_scale)} vs eq 28 at m = {mv}", _xg_cdf(xs * sc, mv),
+        comps.append(law(f"CDF of Delta theta / {sp.sstr(update_scale)} vs eq 28 at m = {mv}", xg_cdf(xs * sc, mv),
                          _printed_cdf(SEED_EQ28(x), mv, xs), at=xs,
                          corrected="eq 28 is the law of x_k = Delta theta / sqrt(m); Delta theta = x_g has the law of eq 30"))
-    return [*comps]
+    return comps
 
 
 @claim("002-eq28-variance", "Sec 4, eq 28 and Fig 1",
@@ -702,7 +702,7 @@ def _eq29(a_param: sp.Expr = (m - 1) / 2, b_param: sp.Expr = (m - 1) / 2):
     v = 2 * t - 1
     derived = 2 * sp.Abs(v) * k_pdf_closed(v**2)  # z = (1 + x)/2: f_z(t) = 2 f_x(2t - 1), f_x(v) = |v| f_K(v^2)
     beta_pdf = t ** (a_param - 1) * (1 - t) ** (b_param - 1) / sp.beta(a_param, b_param)  # the Beta(a, b) law by definition
-    return equal("density of z_k = (1 + x_k)/2", derived, beta_pdf, points=pts(2, 12, 5, 32))
+    return equal("density of z_k = (1 + x_k)/2", derived, beta_pdf, points=pts(32))
 
 
 def SEED_EQ30(v: sp.Expr) -> sp.Expr:
@@ -714,11 +714,9 @@ def SEED_EQ30(v: sp.Expr) -> sp.Expr:
        "x_g = +-sqrt(G) has density m^(-1/2) Gamma(m/2)/(Gamma((m-1)/2) Gamma(1/2)) (1 - x^2/m)^((m-1)/2 - 1) on |x| <= sqrt m (mass 1).",
        mutant={"density": lambda v: C_M / sp.sqrt(m) * (1 - v**2 / m) ** ((m - 1) / 2)}, mc=True)
 def _eq30(density=SEED_EQ30):
-    return [equal("density of x_g = |x| f_G(x^2) at x = sqrt(m) t", xg_pdf(sp.sqrt(m) * t), density(sp.sqrt(m) * t), points=pts(2, 12, 5, 33)),
+    return [equal("density of x_g = |x| f_G(x^2) at x = sqrt(m) t", xg_pdf(sp.sqrt(m) * t), density(sp.sqrt(m) * t), points=pts(33)),
             close("total mass 2 int_0^sqrt(m) f(x) dx at m = 2.5, 5, 9", [_mass(density(x), mv, sp.sqrt(sp.nsimplify(mv))) for mv in (2.5, 5, 9)], 1,
                   at=[2.5, 5, 9])]
-
-
 
 
 @claim("002-eq31", "Sec 4, eq 31", "As m -> infinity the density of x_g tends pointwise to the standard normal density.",
@@ -753,7 +751,7 @@ def _thm1_law(m_shift: int = 0):
     for mv in (2, 3, 5, 10):
         xs = np.linspace(-np.sqrt(mv) * 0.999, np.sqrt(mv) * 0.999, 61)
         # the printed eq 30 at m = t + m_shift, integrated numerically, against the derived law at m = t
-        comps.append(law(f"CDF at t = {mv}", _xg_cdf(xs, mv), _printed_cdf(SEED_EQ30(x), mv + m_shift, xs), at=xs))
+        comps.append(law(f"CDF at t = {mv}", xg_cdf(xs, mv), _printed_cdf(SEED_EQ30(x), mv + m_shift, xs), at=xs))
     return comps
 
 
@@ -802,34 +800,34 @@ def _fig1_modes(modes_small_large: tuple = (2, 1)):
                  at=["m=2", "m=10"], context={"modes at m = 2..6": [update_modes(v) for v in range(2, 7)]})
 
 
-def _transition_readings(stated_m: int) -> Readings:
+def _transition_readings(stated_m: int, reading: str, corrected: str) -> Readings:
+    """Two readings of 'the transition occurs at m = stated_m' (m = 2..11): the step named by ``reading``
+    ('the last bimodal step' or 'the first step that is no longer bimodal'), and the first step with a single mode."""
     ms = list(range(2, 12))
     modes = [update_modes(v) for v in ms]
-    last_bimodal = max(v for v, k in zip(ms, modes) if k == 2)
-    first_not_bimodal = min(v for v, k in zip(ms, modes) if k != 2)
-    first_unimodal = min(v for v, k in zip(ms, modes) if k == 1)
     ctx = {"modes at m = 2..11": modes}
-    return last_bimodal, first_not_bimodal, first_unimodal, ctx
+    steps = {"the last bimodal step": ("last m whose update law is bimodal", max(v for v, k in zip(ms, modes) if k == 2)),
+             "the first step that is no longer bimodal": ("first m whose update law is not bimodal",
+                                                          min(v for v, k in zip(ms, modes) if k != 2))}
+    quantity, step = steps[reading]
+    first_unimodal = min(v for v, k in zip(ms, modes) if k == 1)
+    return Readings({
+        reading: count(quantity, step, stated_m, context=ctx),
+        "the first step with a single mode": count("first m whose update law has one mode", first_unimodal, stated_m, context=ctx,
+                                                   corrected=corrected),
+    })
 
 
 @claim("002-sec5.1-transition", "Sec 5.1", "The transition to a uni-modal distribution occurs exactly at the predicted time step m = 3.",
        mutant={"stated_m": 5}, mc=True)
 def _transition_text(stated_m: int = 3):
-    last_bi, first_not, first_uni, ctx = _transition_readings(stated_m)
-    return Readings({
-        "the first step that is no longer bimodal": count("first m whose update law is not bimodal", first_not, stated_m, context=ctx),
-        "the first step with a single mode": count("first m whose update law has one mode", first_uni, stated_m, context=ctx,
-                                                   corrected="the law is uniform (no mode) at m = 3 and unimodal from m = {computed}"),
-    })
+    return _transition_readings(stated_m, "the first step that is no longer bimodal",
+                                "the law is uniform (no mode) at m = 3 and unimodal from m = {computed}")
 
 
 @claim("002-fig2-transition", "Sec 4, Fig 2 caption",
        "The transition between the bi-modal and the unimodal distribution occurs at the predicted time step m = 2.",
        mutant={"stated_m": 5}, mc=True)
 def _transition_caption(stated_m: int = 2):
-    last_bi, first_not, first_uni, ctx = _transition_readings(stated_m)
-    return Readings({
-        "the last bimodal step": count("last m whose update law is bimodal", last_bi, stated_m, context=ctx),
-        "the first step with a single mode": count("first m whose update law has one mode", first_uni, stated_m, context=ctx,
-                                                   corrected="bimodal up to m = 2, uniform at m = 3, unimodal from m = {computed}"),
-    })
+    return _transition_readings(stated_m, "the last bimodal step",
+                                "bimodal up to m = 2, uniform at m = 3, unimodal from m = {computed}")

@@ -14,6 +14,7 @@ import numpy as np
 
 from .registry import claim as _claim
 from .registry import limit
+from .seed002_densities import g_cdf, xg_cdf
 
 SEED = "002"
 
@@ -69,20 +70,6 @@ def _t_limit(limit_var: float = 1.0):
 
     d = [kolmogorov(lambda xs: stats.t.cdf(xs, mv), _normal_cdf(0.0, limit_var), -10, 10) for mv in M_T]
     return limit("Kolmogorov distance of t_m from the stated Gaussian", d, 0, at=M_T)
-
-
-def g_cdf(gs, mv: float, c: float | None = None):
-    """CDF of G = c K, K ~ Beta(1/2, (m-1)/2) (c = m by default)."""
-    from scipy import special
-
-    c = mv if c is None else c
-    return special.betainc(0.5, (mv - 1) / 2, np.clip(np.asarray(gs, float) / c, 0.0, 1.0))
-
-
-def xg_cdf(xs, mv: float):
-    """CDF of x_g = +-sqrt(G), c = m."""
-    xs = np.asarray(xs, float)
-    return 0.5 + 0.5 * np.sign(xs) * g_cdf(xs * xs, mv)
 
 
 M_G = (10, 100, 1000, 10000)

@@ -10,7 +10,7 @@ import sympy as sp
 from .registry import Readings, equal, gt, le, limit, lt
 from .registry import claim as _claim
 from .seed002_densities import xg_pdf
-from .symbolic import beta_kernel_integral, gamma_ratio_limit, m, sample_points
+from .symbolic import beta_kernel_integral, gamma_ratio_limit, generic_branch, m, sample_points
 
 SEED = "002"
 a = sp.Symbol("a", positive=True)  # m = 3 + 2a > 3 lets gammasimp cancel Gamma ratios
@@ -50,7 +50,7 @@ POINTS_M = sample_points({m: (1.5, 60)}, n=6, seed=40)
        mutant={"variance": (m - 1) / m}, mc=True)
 def _cor1(variance: sp.Expr = sp.Integer(1)):
     x = sp.Symbol("x", real=True)
-    dens = xg_pdf(sp.Abs(x)) / 1
+    dens = xg_pdf(sp.Abs(x))
     return [equal("Var x_g = E x_g^2", update_variance(), variance, points=POINTS_M),
             equal("f(-x) - f(x) (an even law has mean 0)", dens.subs(x, -x) - dens, 0,
                   points=sample_points({m: (2, 12), x: (0.05, 1.3)}, n=3, seed=41))]
@@ -62,6 +62,9 @@ def _cor2(variance: sp.Expr = SEED_COR2):
     return equal("Var |x_g|", abs_update_variance(), variance, points=POINTS_M)
 
 
+SEED_COR2_R = 1 - 4 * m * sp.Symbol("r") ** 2 / ((m - 1) ** 2 * sp.pi)  # Cor 2 with r = Gamma(m/2)/Gamma((m-1)/2)
+
+
 def cor2_values(ms: list[int]) -> list[mp.mpf]:
     """Var|x_g| at integer m (30 digits) from the computed Gamma form, via r(m) = Gamma(m/2)/Gamma((m-1)/2)
     and the recurrence r(m+2) = r(m) m/(m-1) (Gamma(x+1) = x Gamma(x)), so large m stays cheap."""
@@ -71,9 +74,6 @@ def cor2_values(ms: list[int]) -> list[mp.mpf]:
             r[k] = r[k - 2] * (k - 2) / (k - 3)
         var = sp.lambdify([m, sp.Symbol("r")], SEED_COR2_R, "mpmath")
         return [var(k, r[k]) for k in ms]
-
-
-SEED_COR2_R = 1 - 4 * m * sp.Symbol("r") ** 2 / ((m - 1) ** 2 * sp.pi)  # Cor 2 with r = Gamma(m/2)/Gamma((m-1)/2)
 
 
 @functools.lru_cache(maxsize=None)
@@ -192,6 +192,5 @@ def _bias_corr(c_n: sp.Expr = 1 - sp.Symbol("beta", positive=True) ** sp.Symbol(
     bt, t = sp.Symbol("beta", positive=True), sp.Symbol("t", positive=True, integer=True)
     i = sp.Symbol("i", positive=True, integer=True)
     v = sp.Symbol("v", positive=True)  # E g^2
-    e_n = sp.simplify(sp.summation((1 - bt) * bt ** (t - i) * v, (i, 1, t)))  # eq 2 unrolled from n_0 = 0
-    e_n = e_n.args[-1][0] if isinstance(e_n, sp.Piecewise) else e_n
+    e_n = generic_branch(sp.simplify(sp.summation((1 - bt) * bt ** (t - i) * v, (i, 1, t))))  # eq 2 unrolled from n_0 = 0
     return equal("E[n_t] / c_n", sp.simplify(e_n / c_n), v, points=sample_points({bt: (0, 1), t: (1, 30), v: (0.5, 3)}, n=5, seed=43))

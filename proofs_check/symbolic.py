@@ -1,4 +1,5 @@
-"""Small sympy helpers shared by the claim modules: sample points, Beta integrals, chi-square laws."""
+"""Small sympy helpers shared by the claim modules: sample points, Beta integrals, chi-square laws, rate exponents
+and the generic branch of geometric sums."""
 from __future__ import annotations
 
 import functools
@@ -102,3 +103,14 @@ def gamma_ratio_limit() -> sp.Expr:
 def integral(expr: sp.Expr, var: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
     """sympy's definite integral of ``expr`` over (lo, hi), cached (claims and their mutants share it)."""
     return sp.integrate(expr, (var, lo, hi), conds="none")
+
+
+def exponent_in(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    """d log(expr) / d log(var): the power of ``var`` in a product of powers (a rate's exponent)."""
+    return sp.simplify(sp.diff(sp.expand_log(sp.log(expr), force=True), var) * var)
+
+
+def generic_branch(expr: sp.Expr) -> sp.Expr:
+    """The generic branch of a sympy geometric sum: the special case beta = 1 is excluded by 0 <= beta < 1."""
+    folded = sp.piecewise_fold(expr)
+    return folded.args[-1][0] if isinstance(folded, sp.Piecewise) else folded
